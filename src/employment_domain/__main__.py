@@ -1,0 +1,7 @@
+"""``python -m employment_domain`` runs the ``employment-area`` command."""
+
+import sys
+
+from employment_domain.cli import main
+
+sys.exit(main())

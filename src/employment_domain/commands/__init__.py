@@ -1,0 +1,4 @@
+"""Commands and queries of the employment area, one group per aggregate.
+
+EmploymentArea combines the groups into one application.
+"""

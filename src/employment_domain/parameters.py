@@ -1,0 +1,261 @@
+"""Dated parameters: the numbers of law and council, each valid for a period, with its source.
+
+Parameters live in ``rules/parameters/*.yaml``; a file holds any number of parameters, and each
+parameter lists dated values::
+
+    initial_interview_working_days:
+      description: Working days from the start of job search to the initial interview.
+      unit: working_days
+      values:
+        - valid_from: 2025-01-01
+          valid_until: 2025-12-31      # inclusive: the last day the value applies; omit for open
+          value: 5
+          reference: Laki työvoimapalvelujen järjestämisestä 380/2023
+
+YAML numbers with a decimal point are read as ``Decimal``, never as floats. The loader collects
+every mistake of every file (unknown keys, bad dates, overlapping periods) and refuses them all
+at once, each message naming the file and the parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from importlib.resources.abc import Traversable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from employment_domain.errors import EmploymentDomainError
+
+__all__ = [
+    "DatedValue",
+    "ParameterError",
+    "ParameterFileError",
+    "Parameters",
+    "UnknownParameterError",
+    "default_parameters",
+]
+
+_PARAMETER_FIELDS = {"description", "unit", "values", "reference", "note"}
+_VALUE_FIELDS = {"valid_from", "valid_until", "value", "reference", "note", "status"}
+_REQUIRED_VALUE_FIELDS = {"valid_from", "value", "reference"}
+_STATUSES = {"verified", "recalled", "seed", "council"}
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class ParameterError(EmploymentDomainError):
+    """A parameter question that cannot be answered (no value in force on that date)."""
+
+
+class UnknownParameterError(ParameterError, KeyError):
+    """A parameter name that no file defines."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ParameterFileError(ParameterError, ValueError):
+    """One or more parameter files are invalid; ``problems`` lists every one with file and key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{len(problems)} problem(s) in the parameter files:\n  " + "\n  ".join(problems)
+        )
+
+
+@attrs.frozen
+class DatedValue:
+    """One value of a parameter, in force from ``valid_from`` to ``valid_until`` inclusive."""
+
+    value: Any
+    valid_from: date
+    valid_until: date | None
+    reference: str
+    source_file: str
+    status: str | None = None
+
+    def applies_on(self, day: date) -> bool:
+        """Whether this value is the one in force on ``day``."""
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """A YAML loader that reads ``0.5`` as ``Decimal('0.5')``: parameters are exact."""
+
+
+def _decimal_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    return Decimal(text.replace("_", ""))
+
+
+def _date_text_constructor(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    # Dates stay text here and are parsed per field, so one bad date names its own key
+    # instead of failing the whole file.
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_constructor)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_text_constructor)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML with decimals kept exact; shared by the parameter and rule loaders."""
+    return yaml.load(text, Loader=_DecimalLoader)
+
+
+def _as_date(raw: object, where: str, field: str, problems: list[str]) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    problems.append(f"{where}: {field} is not a date (YYYY-MM-DD): {raw!r}")
+    return None
+
+
+class Parameters:
+    """The dated parameters of one employment area, read from a folder of YAML files."""
+
+    def __init__(self, values: Mapping[str, list[DatedValue]], descriptions: Mapping[str, str]):
+        self._values = {name: sorted(vs, key=lambda v: v.valid_from) for name, vs in values.items()}
+        self._descriptions = dict(descriptions)
+
+    @classmethod
+    def load(cls, folder: Path | Traversable) -> Parameters:
+        """Read every ``*.yaml`` file in ``folder``; refuse them all if any has a mistake."""
+        problems: list[str] = []
+        values: dict[str, list[DatedValue]] = {}
+        descriptions: dict[str, str] = {}
+        defined_in: dict[str, str] = {}
+        files = sorted(
+            (entry for entry in folder.iterdir() if entry.name.endswith((".yaml", ".yml"))),
+            key=lambda entry: entry.name,
+        )
+        for entry in files:
+            try:
+                data = load_yaml(entry.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, ValueError, ArithmeticError) as error:
+                problems.append(f"{entry.name}: not valid YAML: {error}")
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, dict):
+                problems.append(f"{entry.name}: must map parameter names to their definitions")
+                continue
+            for name, definition in data.items():
+                where = f"{entry.name}: {name}"
+                if not isinstance(name, str) or not _NAME.fullmatch(name):
+                    problems.append(f"{entry.name}: parameter name must be snake_case: {name!r}")
+                    continue
+                if name in defined_in:
+                    problems.append(f"{where}: already defined in {defined_in[name]}")
+                    continue
+                defined_in[name] = entry.name
+                parsed = _parse_parameter(definition, where, entry.name, problems)
+                if parsed is not None:
+                    values[name], descriptions[name] = parsed
+        if problems:
+            raise ParameterFileError(problems)
+        return cls(values, descriptions)
+
+    def names(self) -> list[str]:
+        """Every parameter name, sorted."""
+        return sorted(self._values)
+
+    def description(self, name: str) -> str:
+        """What the parameter means, from its file."""
+        self._history(name)
+        return self._descriptions[name]
+
+    def _history(self, name: str) -> list[DatedValue]:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise UnknownParameterError(f"no parameter is called {name!r}") from None
+
+    def entry(self, name: str, on: date) -> DatedValue:
+        """The dated value of ``name`` in force on ``on``, with its reference."""
+        if not isinstance(on, date):
+            raise ParameterError(f"parameter {name!r} is asked for on a non-date: {on!r}")
+        for candidate in self._history(name):
+            if candidate.applies_on(on):
+                return candidate
+        raise ParameterError(f"parameter {name!r} has no value in force on {on.isoformat()}")
+
+    def value(self, name: str, on: date) -> Any:
+        """The value of ``name`` in force on ``on``."""
+        return self.entry(name, on).value
+
+    def history(self, name: str) -> list[DatedValue]:
+        """Every dated value of ``name``, earliest first."""
+        return list(self._history(name))
+
+
+def _parse_parameter(
+    definition: object, where: str, file_name: str, problems: list[str]
+) -> tuple[list[DatedValue], str] | None:
+    if not isinstance(definition, dict):
+        problems.append(f"{where}: must be a mapping with description and values")
+        return None
+    for key in sorted(set(definition) - _PARAMETER_FIELDS, key=str):
+        problems.append(f"{where}: unknown key {key!r}")
+    raw_values = definition.get("values")
+    if not isinstance(raw_values, list) or not raw_values:
+        problems.append(f"{where}: needs a non-empty list of values")
+        return None
+    parsed: list[DatedValue] = []
+    for index, raw in enumerate(raw_values):
+        value_where = f"{where}[{index}]"
+        if not isinstance(raw, dict):
+            problems.append(f"{value_where}: must be a mapping with valid_from, value, reference")
+            continue
+        for key in sorted(set(raw) - _VALUE_FIELDS, key=str):
+            problems.append(f"{value_where}: unknown key {key!r}")
+        for key in sorted(_REQUIRED_VALUE_FIELDS - set(raw)):
+            problems.append(f"{value_where}: missing {key!r}")
+        if not set(raw) >= _REQUIRED_VALUE_FIELDS:
+            continue
+        start = _as_date(raw["valid_from"], value_where, "valid_from", problems)
+        until_raw = raw.get("valid_until")
+        until = (
+            None if until_raw is None else _as_date(until_raw, value_where, "valid_until", problems)
+        )
+        status = raw.get("status")
+        if status is not None and status not in _STATUSES:
+            problems.append(f"{value_where}: status must be one of {sorted(_STATUSES)}: {status!r}")
+        if isinstance(raw["value"], float):
+            problems.append(f"{value_where}: value must be exact, not a float: {raw['value']!r}")
+        if start is None or (until_raw is not None and until is None):
+            continue
+        if until is not None and until < start:
+            problems.append(f"{value_where}: valid_until {until} is before valid_from {start}")
+            continue
+        parsed.append(
+            DatedValue(raw["value"], start, until, str(raw["reference"]), file_name, status)
+        )
+    parsed.sort(key=lambda v: v.valid_from)
+    for earlier, later in _pairs(parsed):
+        if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
+            problems.append(
+                f"{where}: values from {earlier.valid_from} and from {later.valid_from} overlap"
+            )
+    return parsed, str(definition.get("description", ""))
+
+
+def _pairs(items: list[DatedValue]) -> Iterable[tuple[DatedValue, DatedValue]]:
+    return pairwise(items)
+
+
+def default_parameters() -> Parameters:
+    """The packaged parameters of the Espoo–Kauniainen employment area."""
+    return Parameters.load(resources.files("employment_domain.rules").joinpath("parameters"))

@@ -1,0 +1,69 @@
+"""Shared fixtures: the same tests run on the in-memory, SQLite-file and PostgreSQL stores.
+
+PostgreSQL tests need ``EMPLOYMENT_DOMAIN_TEST_POSTGRES_URL`` (``.ci/postgres.sh start`` sets it).
+Without it they are skipped on a developer's machine, and fail under ``CI=true``: CI must never
+pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+POSTGRES_URL_VARIABLE = "EMPLOYMENT_DOMAIN_TEST_POSTGRES_URL"
+
+
+def postgres_base_url() -> str:
+    """The test server's URL, or a skip (a failure under CI=true) when none is configured."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        message = f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + "; under CI=true they must run")
+        pytest.skip(message)
+    return url
+
+
+def fresh_postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL pointing at a new, empty schema that is dropped afterwards."""
+    import psycopg
+
+    base = postgres_base_url()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{base}?schema={schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL store URL with a schema of its own."""
+    yield from fresh_postgres_schema()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store name for EmploymentArea: in-memory, a SQLite file, or a PostgreSQL schema."""
+    if request.param == "memory":
+        yield ":memory:"
+    elif request.param == "sqlite":
+        yield str(tmp_path / "area.db")
+    else:
+        yield from fresh_postgres_schema()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store that two application instances can share: a SQLite file or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "area.db")
+    else:
+        yield from fresh_postgres_schema()
