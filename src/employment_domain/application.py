@@ -7,11 +7,17 @@ auditors replay.
 from __future__ import annotations
 
 from employment_domain.commands.clients import ClientCommands
+from employment_domain.commands.employers import EmployerCommands
+from employment_domain.commands.ledgers import LedgerCommands
+from employment_domain.commands.procurements import ProcurementCommands
+from employment_domain.commands.routing import RoutingCommands
 
 __all__ = ["EmploymentArea"]
 
 
-class EmploymentArea(ClientCommands):
+class EmploymentArea(
+    RoutingCommands, ClientCommands, EmployerCommands, ProcurementCommands, LedgerCommands
+):
     """Commands and queries of an employment area over one event store.
 
     ``EmploymentArea()`` opens the SQLite file named by ``EMPLOYMENT_AREA_DB`` or

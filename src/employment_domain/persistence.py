@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from employment_domain.decisions import Decision
 from employment_domain.errors import StoreError
 from employment_domain.money import Money
 from employment_domain.values import BusinessId, MunicipalityCode, Period
@@ -102,6 +103,19 @@ class PeriodAsDates(Transcoding):
         return Period(date.fromisoformat(data[0]), date.fromisoformat(data[1]))
 
 
+class DecisionAsDict(Transcoding):
+    """A routing decision as plain data, with its rule id, rulebook version and facts."""
+
+    type = Decision
+    name = "decision"
+
+    def encode(self, obj: Decision) -> dict[str, Any]:
+        return obj.to_dict()
+
+    def decode(self, data: dict[str, Any]) -> Decision:
+        return Decision.from_dict(data)
+
+
 def register_value_transcodings(transcoder: JSONTranscoder) -> None:
     """Teach the event transcoder every value type that the library puts into events."""
     for transcoding in (
@@ -110,6 +124,7 @@ def register_value_transcodings(transcoder: JSONTranscoder) -> None:
         MunicipalityAsCode(),
         BusinessIdAsText(),
         PeriodAsDates(),
+        DecisionAsDict(),
     ):
         transcoder.register(transcoding)
 

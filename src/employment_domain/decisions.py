@@ -1,0 +1,91 @@
+"""The routing decision: where a service is produced for a client, and why.
+
+A decision is made once by the rules engine and then recorded in the referral event with the rule
+id, the rulebook version (a content hash of the rule files) and the facts the rule saw. Replaying
+history never re-runs rules; an audit re-runs them to prove they still give the recorded answer.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from employment_domain.errors import EmploymentDomainError
+
+__all__ = ["Decision", "DecisionError", "Route"]
+
+
+class DecisionError(EmploymentDomainError, ValueError):
+    """A decision value that is incomplete or names an unknown route."""
+
+
+class Route(StrEnum):
+    """Where a service is produced (DESIGN.md, routing outcomes)."""
+
+    IN_HOUSE = (
+        "in_house"  # the area's own staff: Matinkylä or Leppävaara office, service point, remote
+    )
+    OHJAAMO = "ohjaamo"  # young people, with the Ohjaamo network
+    MULTI_AGENCY = "multi_agency"  # jointly with the wellbeing services county and Kela (TyM)
+    INTEGRATION = "integration"  # integration services in the integration phase
+    OMNIA = "omnia"  # Omnia, the in-house entity (sidosyksikkö), without tender
+    PARTNER_CITY = "partner_city"  # Helsinki or Vantaa under a cooperation agreement
+    PURCHASED = "purchased"  # a purchased service under a named procurement
+    BUSINESS_ESPOO = "business_espoo"  # employer services in the Business Espoo network
+
+
+def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DecisionError(f"a decision needs a non-empty {attribute.name}: {value!r}")
+
+
+def _to_route(value: object) -> Route:
+    if isinstance(value, str) and value in Route._value2member_map_:
+        return Route(value)
+    known = ", ".join(route.value for route in Route)
+    raise DecisionError(f"unknown route {value!r}; the routes are {known}")
+
+
+@attrs.frozen
+class Decision:
+    """A routing outcome with its provenance.
+
+    ``facts`` are the named facts the rules saw (plain JSON values: str, int, bool, lists), so
+    the decision can be explained and re-checked later. ``procurement_id`` names the contract
+    when the route is a purchase.
+    """
+
+    route: Route = attrs.field(converter=_to_route)
+    unit: str = attrs.field(validator=_check_text)
+    rule_id: str = attrs.field(validator=_check_text)
+    rulebook_version: str = attrs.field(validator=_check_text)
+    facts: dict[str, Any] = attrs.field(factory=dict)
+    service_type: str | None = None
+    procurement_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as plain data, as it is stored in an event."""
+        return {
+            "route": self.route.value,
+            "unit": self.unit,
+            "rule_id": self.rule_id,
+            "rulebook_version": self.rulebook_version,
+            "facts": dict(self.facts),
+            "service_type": self.service_type,
+            "procurement_id": self.procurement_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        """The decision stored by :meth:`to_dict`."""
+        return cls(
+            route=data["route"],
+            unit=data["unit"],
+            rule_id=data["rule_id"],
+            rulebook_version=data["rulebook_version"],
+            facts=dict(data.get("facts") or {}),
+            service_type=data.get("service_type"),
+            procurement_id=data.get("procurement_id"),
+        )
