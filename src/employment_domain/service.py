@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
     PersistenceError,
@@ -123,12 +123,11 @@ class _AggregateProcessingEvent(ProcessingEvent[UUID]):
 def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
     """eventsourcing's ``project_aggregate`` without its per-event runtime Protocol assertion.
 
-    Every event of the library's aggregates subclasses ``CanMutateAggregate``; the Protocol check
-    took over a third of ``repository.get`` on Python 3.11 (shared/docs/baseline.md §2).
+    Every stored event of the library (aggregate events and snapshots) has ``mutate``; the
+    Protocol check took over a third of ``repository.get`` on Python 3.11
+    (shared/docs/baseline.md §2).
     """
     for domain_event in domain_events:
-        if not isinstance(domain_event, CanMutateAggregate):
-            raise TypeError(f"cannot apply {type(domain_event).__name__} to an aggregate")
         aggregate = domain_event.mutate(aggregate)
     return aggregate
 

@@ -257,7 +257,7 @@ class Period:
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """The calendar month."""
-        if not 1 <= month <= 12:
+        if not _is_whole(month) or not 1 <= month <= 12:
             raise PeriodError(f"a month is 1–12: {month!r}")
         start = _first_day(year, month)
         end = _first_day(year + 1, 1) if month == 12 else _first_day(year, month + 1)
@@ -266,7 +266,7 @@ class Period:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         """The calendar quarter 1–4."""
-        if not 1 <= quarter <= 4:
+        if not _is_whole(quarter) or not 1 <= quarter <= 4:
             raise PeriodError(f"a quarter is 1–4: {quarter!r}")
         start = _first_day(year, 3 * quarter - 2)
         end = _first_day(year + 1, 1) if quarter == 4 else _first_day(year, 3 * quarter + 1)
@@ -280,6 +280,8 @@ class Period:
     @classmethod
     def through(cls, first: date, last: date) -> Period:
         """The period from ``first`` to ``last`` inclusive, as contracts write it."""
+        if not isinstance(last, date) or last >= date.max:
+            raise PeriodError(f"a period's last day must be a date before {date.max}: {last!r}")
         return cls(first, last + timedelta(days=1))
 
     @property
@@ -303,7 +305,11 @@ class Period:
         return f"{self.start.isoformat()}–{self.last_day.isoformat()}"
 
 
+def _is_whole(number: object) -> bool:
+    return isinstance(number, int) and not isinstance(number, bool)
+
+
 def _first_day(year: int, month: int) -> date:
-    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
+    if not _is_whole(year) or not 1 <= year <= 9998:
         raise PeriodError(f"not a year: {year!r}")
     return date(year, month, 1)

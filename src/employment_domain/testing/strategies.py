@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import NAMESPACE_OID, UUID, uuid5
 
+import attrs
 from hypothesis import strategies as st
 
+from employment_domain.allocation import MunicipalBasis, SplitWeights
+from employment_domain.ledgers import CostCategory, Ledger, PostingSource
 from employment_domain.money import Money
+from employment_domain.parameters import default_parameters
+from employment_domain.procurements import Procurement
 from employment_domain.values import (
     _CENTURY,
     BusinessId,
@@ -24,12 +30,16 @@ from employment_domain.values import (
 )
 
 __all__ = [
+    "allocation_bases",
     "business_dates",
     "business_ids",
+    "cost_split_weights",
+    "ledgers",
     "moneys",
     "municipalities",
     "periods",
     "personal_identity_codes",
+    "procurement_contracts",
     "split_weights",
 ]
 
@@ -102,3 +112,190 @@ def business_ids(draw: st.DrawFn) -> BusinessId:
         )
     )
     return BusinessId(f"{digits}-{business_id_check_digit(digits)}")
+
+
+@st.composite
+def allocation_bases(
+    draw: st.DrawFn,
+    *,
+    codes: list[str] | None = None,
+    min_size: int = 1,
+    max_size: int = 8,
+    max_population: int = 2_000_000,
+    max_unemployed: int = 200_000,
+) -> list[MunicipalBasis]:
+    """Allocation bases of distinct municipalities, some of them zero, never all zero in a column.
+
+    ``codes`` fixes the municipalities (then every one of them gets a basis); by default they are
+    drawn from the packaged classification.
+    """
+    if codes is not None:
+        chosen = [MunicipalityCode(code) for code in codes]
+    else:
+        chosen = draw(st.lists(municipalities(), min_size=min_size, max_size=max_size, unique=True))
+    counts = st.lists(
+        st.integers(min_value=0, max_value=max_population),
+        min_size=len(chosen),
+        max_size=len(chosen),
+    ).filter(any)
+    unemployed = st.lists(
+        st.integers(min_value=0, max_value=max_unemployed),
+        min_size=len(chosen),
+        max_size=len(chosen),
+    ).filter(any)
+    return [
+        MunicipalBasis(code, population, jobless)
+        for code, population, jobless in zip(chosen, draw(counts), draw(unemployed), strict=True)
+    ]
+
+
+def cost_split_weights(*, places: int = 3) -> st.SearchStrategy[SplitWeights]:
+    """Split weights with up to ``places`` decimals that sum to exactly 1 (0.5 and 0.5 included)."""
+    scale = 10**places
+    return st.integers(min_value=0, max_value=scale).map(
+        lambda part: SplitWeights(
+            Decimal(part).scaleb(-places), Decimal(scale - part).scaleb(-places)
+        )
+    )
+
+
+def _entry_id(number: int) -> UUID:
+    return uuid5(NAMESPACE_OID, f"employment-domain-strategy-entry-{number}")
+
+
+@st.composite
+def ledgers(
+    draw: st.DrawFn,
+    *,
+    area: str = "test-area",
+    year: int = 2025,
+    codes: list[str] | None = None,
+    max_postings: int = 12,
+) -> Ledger:
+    """Open ledgers with a basis for each municipality and random costs, revenues, reversals,
+    advances and state subsidies, not saved anywhere: save one with ``area.save(ledger)``.
+    """
+    bases = draw(allocation_bases(codes=codes, max_size=5, max_population=500_000))
+    first = date(year, 1, 1)
+    ledger = Ledger.open(
+        area=area, year=year, municipalities=[basis.municipality for basis in bases], on=first
+    )
+    for basis in bases:
+        ledger.record_basis(
+            on=first,
+            basis=attrs.evolve(
+                basis,
+                population_reference_date=date(year - 1, 12, 31),
+                population_source="generated",
+                unemployed_reference_date=date(year - 1, 12, 31),
+                unemployed_source="generated",
+            ),
+        )
+    amounts = moneys(min_value="0.01", max_value="5000000.00")
+    days = st.dates(min_value=first, max_value=date(year, 12, 31))
+    for number in range(draw(st.integers(min_value=0, max_value=max_postings))):
+        kind = draw(st.sampled_from(["cost", "revenue", "reversal", "advance", "subsidy"]))
+        on = draw(days)
+        reference = f"generated posting {number}"
+        if kind == "cost":
+            ledger.record_cost(
+                entry_id=_entry_id(number),
+                on=on,
+                category=draw(st.sampled_from(list(CostCategory))),
+                amount=draw(amounts),
+                source=draw(st.sampled_from(list(PostingSource))),
+                reference=reference,
+            )
+        elif kind == "revenue":
+            ledger.record_revenue(
+                entry_id=_entry_id(number),
+                on=on,
+                amount=draw(amounts),
+                source=PostingSource.VOUCHER,
+                reference=reference,
+            )
+        elif kind == "reversal":
+            open_entries = [
+                entry["entry_id"]
+                for entry in ledger.entries.values()
+                if entry["reverses"] is None and entry["reversed_by"] is None
+            ]
+            if open_entries:
+                ledger.reverse_entry(
+                    entry_id=UUID(draw(st.sampled_from(open_entries))),
+                    reversal_id=_entry_id(number),
+                    on=on,
+                    reason="generated correction",
+                )
+        else:
+            record = ledger.invoice_advance if kind == "advance" else ledger.record_state_subsidy
+            record(
+                on=on,
+                municipality=draw(st.sampled_from(ledger.municipalities)),
+                amount=draw(amounts),
+                reference=reference,
+            )
+    return ledger
+
+
+def procurement_contracts(
+    *,
+    area: str = "test-area",
+    service_types: list[str] | None = None,
+    min_date: date = date(2025, 1, 1),
+    max_date: date = date(2026, 12, 31),
+    max_seats: int = 30,
+) -> st.SearchStrategy[Procurement]:
+    """Procurements with a contract in force: tendered and awarded, or awarded in-house to Omnia.
+
+    The service type is one of ``service_types``, by default of the packaged parameter
+    ``purchasable_service_types``. Not saved anywhere: save one with ``area.save(procurement)``.
+    """
+    parameters = default_parameters()
+
+    @st.composite
+    def contracts(draw: st.DrawFn) -> Procurement:
+        planned_on = draw(st.dates(min_value=min_date, max_value=max_date))
+        purchasable = list(parameters.value("purchasable_service_types", planned_on))
+        service_type = draw(st.sampled_from(service_types or purchasable))
+        procurement = Procurement.plan(
+            draw(st.uuids()),
+            on=planned_on,
+            area=area,
+            service_type=service_type,
+            title=f"Generated {service_type}",
+            estimated_value=draw(moneys(min_value="1000.00", max_value="10000000.00")),
+            period=Period.year(planned_on.year),
+            purchasable=purchasable,
+        )
+        if draw(st.booleans()):
+            procurement.award_in_house(
+                on=planned_on,
+                provider="Omnia",
+                legal_ground=parameters.value("in_house_award_legal_ground", planned_on),
+                in_house_entities=list(parameters.value("in_house_entities", planned_on)),
+            )
+        else:
+            procurement.publish_tender(on=planned_on, notice_reference="generated notice")
+            procurement.award(
+                on=planned_on,
+                provider="Generated Provider Oy",
+                business_id=draw(business_ids()),
+                decision_reference="generated decision",
+            )
+        seats = draw(st.integers(min_value=1, max_value=max_seats))
+        unit_price = draw(moneys(min_value="10.00", max_value="20000.00"))
+        days = draw(st.integers(min_value=30, max_value=730))
+        procurement.conclude_contract(
+            on=planned_on,
+            unit_price=unit_price,
+            seats=seats,
+            value_cap=unit_price.times(draw(st.integers(min_value=1, max_value=2 * seats))),
+            period=Period(planned_on, planned_on + timedelta(days=days)),
+            target_groups=draw(
+                st.lists(st.sampled_from(["young", "long_term_unemployed"]), unique=True)
+            ),
+        )
+        return procurement
+
+    return contracts()
