@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import get_topic
 
 from employment_domain.calendar import add_working_days
 from employment_domain.client_records import (
@@ -120,10 +121,9 @@ class Client(Aggregate):
         needs_multi_agency_service: bool = False,
     ) -> Client:
         """Register a new jobseeker; refuses a birth date after the start of job search."""
-        if not isinstance(id, UUID):
-            raise ClientError(f"a client id is a UUID: {id!r}")
-        check_business_date(on, "starting a job search")
-        facts = check_facts(
+        facts = cls._checked_start(
+            id,
+            on,
             {
                 "municipality": municipality,
                 "birth_date": birth_date,
@@ -134,10 +134,42 @@ class Client(Aggregate):
                 "partially_able_to_work": partially_able_to_work,
                 "needs_multi_agency_service": needs_multi_agency_service,
             },
-            on,
-            on,
         )
         return cls(id=id, on=on, **facts)
+
+    @classmethod
+    def job_search_started(cls, id: UUID, *, on: date, **facts: Any) -> Aggregate.Event:
+        """The creation event of a new jobseeker alone, checked as :meth:`start_job_search`.
+
+        A bulk import needs only the events, not the aggregates in memory: building the event
+        directly skips eventsourcing's aggregate construction and measured about twice as fast.
+        The stored event is the same one :meth:`start_job_search` records, so the client replays
+        identically.
+        """
+        unknown = sorted(set(facts) - _START_FACTS)
+        if unknown:
+            raise ClientError(f"unknown fact(s) for a job search start: {', '.join(unknown)}")
+        missing = sorted({"municipality", "birth_date"} - set(facts))
+        if missing:
+            raise ClientError(f"a job search start needs {', '.join(missing)}")
+        checked = cls._checked_start(id, on, {**_START_DEFAULTS, **facts})
+        started = cls.JobSearchStarted  # type: ignore[attr-defined]
+        event: Aggregate.Event = started(
+            originator_topic=_CLIENT_TOPIC,
+            originator_id=id,
+            originator_version=cls.INITIAL_VERSION,
+            timestamp=started.create_timestamp(),
+            on=on,
+            **checked,
+        )
+        return event
+
+    @staticmethod
+    def _checked_start(id: object, on: object, facts: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(id, UUID):
+            raise ClientError(f"a client id is a UUID: {id!r}")
+        day = check_business_date(on, "starting a job search")
+        return check_facts(facts, day, day)
 
     # The current job search ------------------------------------------------------------------
 
@@ -545,3 +577,15 @@ class Client(Aggregate):
     def missed_deadlines(self, on: date, parameters: Parameters) -> list[Deadline]:
         """The statutory deadlines missed by ``on``: acts held late, or still pending after."""
         return [d for d in self.deadlines(on, parameters) if d.missed_by(on)]
+
+
+_CLIENT_TOPIC = get_topic(Client)
+_START_DEFAULTS: dict[str, Any] = {
+    "district": UNKNOWN_DISTRICT,
+    "mother_tongue": UNKNOWN_LANGUAGE,
+    "education_level": "unknown",
+    "first_residence_permit_on": None,
+    "partially_able_to_work": False,
+    "needs_multi_agency_service": False,
+}
+_START_FACTS = {"municipality", "birth_date", *_START_DEFAULTS}

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.persistence import (
     JSONTranscoder,
     PersistenceError,
@@ -108,13 +108,15 @@ class AreaService(Application[UUID]):
 
 
 class _AggregateProcessingEvent(ProcessingEvent[UUID]):
-    """Collects pending events, checking the concrete Aggregate class before the Protocols."""
+    """Collects pending events, checking concrete classes (aggregate, event) before Protocols."""
 
     def collect_events(self, *objs: Any, **kwargs: Any) -> None:
         for obj in objs:
             if isinstance(obj, Aggregate):
                 self.events.extend(obj.collect_events())
                 self.aggregates[obj.id] = obj
+            elif isinstance(obj, DomainEvent):
+                self.events.append(obj)
             else:
                 super().collect_events(obj)
         self.saved_kwargs.update(kwargs)

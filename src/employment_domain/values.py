@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -88,10 +88,7 @@ class MunicipalityCode:
             text = str(text)
         if not isinstance(text, str):
             raise MunicipalityError(f"not a municipality code: {text!r}")
-        stripped = text.strip()
-        if stripped.isdigit() and len(stripped) < 3:
-            stripped = stripped.zfill(3)
-        return cls(stripped)
+        return _parse_municipality(text)
 
     @property
     def name_fi(self) -> str:
@@ -105,6 +102,15 @@ class MunicipalityCode:
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_fi}"
+
+
+@lru_cache(maxsize=1024)
+def _parse_municipality(text: str) -> MunicipalityCode:
+    """Parsing is cached: a bulk import names the same few municipalities again and again."""
+    stripped = text.strip()
+    if stripped.isdigit() and len(stripped) < 3:
+        stripped = stripped.zfill(3)
+    return MunicipalityCode(stripped)
 
 
 ESPOO = "049"

@@ -15,12 +15,13 @@ from employment_domain.client_records import UNKNOWN_DISTRICT, Deadline
 from employment_domain.clients import Client
 from employment_domain.decisions import Decision
 from employment_domain.employers import Employer
+from employment_domain.errors import EmploymentDomainError
 from employment_domain.money import Money
 from employment_domain.service import AreaService
 from employment_domain.target_groups import UNKNOWN_LANGUAGE
 from employment_domain.values import BusinessId, MunicipalityCode, Period
 
-__all__ = ["ClientCommands", "history_as_data", "plain_data"]
+__all__ = ["ClientCommands", "ClientImportError", "history_as_data", "plain_data"]
 
 _EVENT_BOOKKEEPING = {"originator_id", "originator_version", "originator_topic", "timestamp"}
 
@@ -80,6 +81,10 @@ def _deadline(deadline: Deadline | None) -> dict[str, Any] | None:
     return None if deadline is None else plain_data(deadline)
 
 
+class ClientImportError(EmploymentDomainError, ValueError):
+    """A bulk import refused: the message names the row; ``__cause__`` is the row's own error."""
+
+
 class ClientCommands(AreaService):
     """The jobseeker side of the employment area."""
 
@@ -117,6 +122,38 @@ class ClientCommands(AreaService):
         )
         self.save(client)
         return client.id
+
+    def import_jobseekers(
+        self, jobseekers: Iterable[dict[str, Any]], *, batch_size: int = 1000
+    ) -> list[UUID]:
+        """Register many jobseekers at once, as an area does with its transferred clients.
+
+        Each item holds the keyword arguments of :meth:`start_job_search`. Every item is
+        validated before anything is written, so one bad row refuses the whole import and records
+        nothing; then the clients are saved ``batch_size`` at a time, each batch in one
+        transaction. Returns the ids in input order.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"a batch size is a whole number ≥ 1: {batch_size!r}")
+        events = []
+        for row_number, row in enumerate(jobseekers, start=1):
+            if not isinstance(row, dict):
+                raise ClientImportError(f"jobseeker {row_number} is not a mapping: {row!r}")
+            arguments = dict(row)
+            client_id = arguments.pop("client_id", None)
+            try:
+                if "municipality" in arguments:
+                    arguments["municipality"] = _municipality(arguments["municipality"])
+                events.append(
+                    Client.job_search_started(
+                        uuid4() if client_id is None else client_id, **arguments
+                    )
+                )
+            except (TypeError, EmploymentDomainError) as error:
+                raise ClientImportError(f"jobseeker {row_number}: {error}") from error
+        for start in range(0, len(events), batch_size):
+            self.save(*events[start : start + batch_size])
+        return [event.originator_id for event in events]
 
     def change_client_facts(self, client_id: UUID, *, on: date, **changes: Any) -> None:
         """Record changed facts of a jobseeker, e.g. ``municipality="235", district="..."``."""

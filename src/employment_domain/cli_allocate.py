@@ -1,0 +1,102 @@
+"""The ``allocate`` command: the cost split alone, from a CSV of basis figures."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from employment_domain.allocation import MunicipalBasis, SplitWeights, split_cost
+from employment_domain.errors import EmploymentDomainError
+from employment_domain.money import Money
+from employment_domain.parameters import default_parameters
+from employment_domain.values import MunicipalityCode
+
+__all__ = ["BasisFileError", "allocation_rows", "read_basis_csv"]
+
+BASIS_COLUMNS = ("municipality", "population_18_64", "unemployed_broad")
+
+
+class BasisFileError(EmploymentDomainError, ValueError):
+    """A basis CSV that cannot be read: missing file, missing column, a non-numeric figure."""
+
+
+def read_basis_csv(path: Path) -> list[MunicipalBasis]:
+    """The bases in a CSV whose header is ``municipality,population_18_64,unemployed_broad``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise BasisFileError(
+            f"cannot read the basis file {str(path)!r}: {error.strerror}"
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in BASIS_COLUMNS if name not in header]
+    if missing:
+        raise BasisFileError(
+            f"the basis file {path.name!r} lacks column(s) {', '.join(missing)};"
+            f" its header must be {','.join(BASIS_COLUMNS)}"
+        )
+    bases = []
+    for line_number, row in enumerate(reader, start=2):
+        cells = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        figures = []
+        for column in BASIS_COLUMNS[1:]:
+            cell = cells[column].replace(" ", "").replace("\u00a0", "")
+            if not cell.isdigit():
+                raise BasisFileError(
+                    f"{path.name} line {line_number}: {column} must be a whole number ≥ 0,"
+                    f" not {cells[column]!r}"
+                )
+            figures.append(int(cell))
+        bases.append(
+            MunicipalBasis(
+                municipality=MunicipalityCode.parse(cells["municipality"]),
+                population_18_64=figures[0],
+                unemployed_broad=figures[1],
+            )
+        )
+    if not bases:
+        raise BasisFileError(f"the basis file {path.name!r} has no municipalities")
+    return bases
+
+
+def allocation_rows(net_cost: str, basis_file: Path, on: date) -> list[dict[str, Any]]:
+    """The split of ``net_cost`` by the bases in ``basis_file``, weights in force on ``on``."""
+    split = split_cost(
+        Money.euros(net_cost.replace(" ", "").replace("\u00a0", "")),
+        read_basis_csv(basis_file),
+        SplitWeights.in_force(default_parameters(), on),
+    )
+    rows: list[dict[str, Any]] = []
+    for share in split.shares:
+        rows.append(
+            {
+                "municipality": share.municipality.code,
+                "municipality_name": share.municipality.name_fi,
+                "population_18_64": share.basis.population_18_64,
+                "unemployed_broad": share.basis.unemployed_broad,
+                "population_share": _ratio(share.population_share),
+                "unemployed_share": _ratio(share.unemployed_share),
+                "share": _ratio(share.share),
+                "amount": share.amount.amount,
+            }
+        )
+    rows.append(
+        {
+            "municipality": "total",
+            "population_18_64": split.population_18_64_total,
+            "unemployed_broad": split.unemployed_broad_total,
+            "share": "1.000000",
+            "amount": sum((s.amount for s in split.shares), Money.zero()).amount,
+        }
+    )
+    return rows
+
+
+def _ratio(value: Fraction) -> str:
+    """An exact share shown to six decimals, computed in Decimal (never a float)."""
+    return f"{Decimal(value.numerator) / Decimal(value.denominator):.6f}"

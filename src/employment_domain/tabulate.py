@@ -1,0 +1,184 @@
+"""Rendering plain report rows as a terminal table, CSV or JSON, with English or Finnish labels.
+
+Reports everywhere in the library return plain rows (lists of dicts of str, int, Decimal, bool,
+None); this module is the one place that turns them into text, so every command prints alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["FORMATS", "LANGUAGES", "label", "render"]
+
+FORMATS = ("table", "csv", "json")
+LANGUAGES = ("en", "fi")
+
+# Finnish column and value labels; anything not listed keeps its English name.
+_FINNISH = {
+    "municipality": "kunta",
+    "municipality_name": "kunnan nimi",
+    "population_18_64": "18–64-vuotiaat",
+    "unemployed_broad": "työttömät (laaja)",
+    "population_share": "osuus 18–64-vuotiaista",
+    "unemployed_share": "osuus työttömistä",
+    "share": "osuus",
+    "amount": "euroa",
+    "net_cost": "nettokustannus",
+    "year": "vuosi",
+    "month": "kuukausi",
+    "category": "kululaji",
+    "budget": "talousarvio",
+    "actual": "toteutunut",
+    "difference": "erotus",
+    "target_group": "kohderyhmä",
+    "office": "toimipiste",
+    "clients": "asiakkaat",
+    "service_type": "palvelu",
+    "route": "tuotantotapa",
+    "decisions": "päätökset",
+    "rule_ids": "säännöt",
+    "initial_interviews": "alkuhaastattelut",
+    "on_time": "ajallaan",
+    "share_on_time": "osuus ajallaan",
+    "job_search_discussions": "työnhakukeskustelut",
+    "seats": "paikat",
+    "seats_used": "käytetyt paikat",
+    "value_cap": "enimmäisarvo",
+    "value_used": "käytetty arvo",
+    "provider": "tuottaja",
+    "employer": "työnantaja",
+    "dismissals": "irtisanotut",
+    "entitled_55_plus": "oikeutettu 55+",
+    "advances": "ennakot",
+    "settlement": "tasaus",
+    "in_house": "omana tuotantona",
+    "purchased": "ostopalveluna",
+    "ohjaamo": "Ohjaamo",
+    "multi_agency": "monialainen palvelu",
+    "integration": "kotoutumispalvelut",
+    "omnia": "Omnia (sidosyksikkö)",
+    "partner_city": "yhteistyö Helsinki/Vantaa",
+    "business_espoo": "Business Espoo",
+    "job_placement": "työnvälitys",
+    "information_advice": "tieto-, neuvonta- ja ohjauspalvelut",
+    "labour_market_training": "työvoimakoulutus",
+    "change_security_training": "muutosturvakoulutus",
+    "work_try_out": "työkokeilu",
+    "training_try_out": "koulutuskokeilu",
+    "coaching": "valmennus",
+    "expert_assessment": "asiantuntija-arviointi",
+    "integration_training": "kotoutumiskoulutus",
+    "job_coaching": "työhönvalmennus",
+    "employer_services": "työnantajapalvelut",
+    "young": "nuoret (alle 30)",
+    "young_statistics": "alle 25-vuotiaat",
+    "foreign_language": "vieraskieliset",
+    "highly_educated": "korkeasti koulutetut",
+    "long_term_unemployed": "pitkäaikaistyöttömät",
+    "integration_phase": "kotoutumisen alkuvaihe",
+    "partially_able_to_work": "täsmätyökykyiset",
+    "staff": "henkilöstö",
+    "purchased_services": "palvelujen ostot",
+    "premises": "toimitilat",
+    "ict_and_support_services": "ICT ja tukipalvelut",
+    "other": "muut",
+    "suppressed": "<5",
+}
+
+
+def label(name: str, lang: str = "en") -> str:
+    """The label of a column or a coded value in ``lang`` (``en`` keeps the code)."""
+    if lang == "fi":
+        return _FINNISH.get(name, name)
+    return name
+
+
+def _text(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("kyllä" if value else "ei") if lang == "fi" else ("yes" if value else "no")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return label(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item, lang) for item in value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(item) for item in value]
+    return value
+
+
+def render(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str = "table",
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> str:
+    """``rows`` as text: an aligned table, CSV with a header, or a JSON array.
+
+    JSON keeps the stable English keys whatever ``lang`` says, so programs can read it; amounts
+    stay exact decimal strings.
+    """
+    names = list(columns) if columns is not None else _columns(rows)
+    if fmt == "json":
+        return json.dumps([_json_value(dict(row)) for row in rows], ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([label(name, lang) for name in names])
+        for row in rows:
+            writer.writerow([_text(row.get(name), lang) for name in names])
+        return buffer.getvalue().rstrip("\n")
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
+    header = [label(name, lang) for name in names]
+    body = [[_text(row.get(name), lang) for name in names] for row in rows]
+    widths = [max(len(cell) for cell in column) for column in zip(header, *body, strict=False)]
+    numeric = [
+        all(_looks_numeric(line[index]) for line in body) and bool(body)
+        for index in range(len(names))
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(cells, widths, numeric, strict=True)
+        ).rstrip()
+
+    out = [title] if title else []
+    out += [line(header), "  ".join("-" * width for width in widths)]
+    out += [line(cells) for cells in body] or ["(no rows)"]
+    return "\n".join(out)
+
+
+def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for row in rows:
+        for name in row:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _looks_numeric(cell: str) -> bool:
+    stripped = cell.replace(" ", "").replace("%", "").lstrip("-")
+    return stripped.replace(".", "", 1).isdigit() or cell in ("", "<5")
