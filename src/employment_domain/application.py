@@ -9,6 +9,7 @@ from __future__ import annotations
 from employment_domain.commands.clients import ClientCommands
 from employment_domain.commands.employers import EmployerCommands
 from employment_domain.commands.ledgers import LedgerCommands
+from employment_domain.commands.personal_data import PersonalDataCommands
 from employment_domain.commands.procurements import ProcurementCommands
 from employment_domain.commands.routing import RoutingCommands
 
@@ -16,7 +17,12 @@ __all__ = ["EmploymentArea"]
 
 
 class EmploymentArea(
-    RoutingCommands, ClientCommands, EmployerCommands, ProcurementCommands, LedgerCommands
+    PersonalDataCommands,
+    RoutingCommands,
+    ClientCommands,
+    EmployerCommands,
+    ProcurementCommands,
+    LedgerCommands,
 ):
     """Commands and queries of an employment area over one event store.
 

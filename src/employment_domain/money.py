@@ -51,6 +51,8 @@ def _to_decimal(amount: object) -> Decimal:
         raise MoneyError(f"not an amount of money: {amount!r} ({type(amount).__name__})")
     if not value.is_finite():
         raise MoneyError(f"an amount of money must be finite: {amount!r}")
+    if value and value.adjusted() >= 15:
+        raise MoneyError(f"an amount of money is less than 10**15 euros: {amount!r}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2 and value != value.quantize(_CENT):
         raise MoneyError(f"an amount of money has at most two decimals (cents): {amount!r}")
@@ -84,7 +86,7 @@ class Money:
     @classmethod
     def euros(cls, amount: str | int | Decimal, currency: str = "EUR") -> Money:
         """The amount in euros; any other ``currency`` is refused with :class:`CurrencyError`."""
-        if currency.strip().upper() not in ("EUR", "€"):
+        if not isinstance(currency, str) or currency.strip().upper() not in ("EUR", "€"):
             raise CurrencyError(f"the employment area keeps its books in euros, not {currency!r}")
         return cls(amount)
 

@@ -8,7 +8,7 @@ refused input never reaches an event. The personal identity code never shows its
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -67,7 +67,7 @@ def known_municipalities() -> list[MunicipalityCode]:
 
 
 def _check_municipality(_: object, __: object, code: str) -> None:
-    if not isinstance(code, str) or not re.fullmatch(r"\d{3}", code):
+    if not isinstance(code, str) or not re.fullmatch(r"[0-9]{3}", code):
         raise MunicipalityError(f"a municipality code is three digits, like '049': {code!r}")
     if code not in _municipality_names():
         raise MunicipalityError(f"unknown municipality code {code!r}")
@@ -108,7 +108,7 @@ class MunicipalityCode:
 def _parse_municipality(text: str) -> MunicipalityCode:
     """Parsing is cached: a bulk import names the same few municipalities again and again."""
     stripped = text.strip()
-    if stripped.isdigit() and len(stripped) < 3:
+    if stripped.isascii() and stripped.isdigit() and len(stripped) < 3:
         stripped = stripped.zfill(3)
     return MunicipalityCode(stripped)
 
@@ -120,7 +120,7 @@ KAUNIAINEN = "235"
 _CENTURY = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900}
 _CENTURY.update({sign: 2000 for sign in "ABCDEF"})
 _CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-_PIC_SHAPE = re.compile(r"(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])")
+_PIC_SHAPE = re.compile(r"(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])", re.ASCII)
 
 
 def _check_character(birth: str, individual: str) -> str:
@@ -223,7 +223,7 @@ def business_id_check_digit(first_seven: str) -> int | None:
 
 
 def _check_business_id(_: object, __: object, value: str) -> None:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{7}-\d", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{7}-[0-9]", value):
         raise BusinessIdError(f"a business ID has the shape 1234567-8: {value!r}")
     if business_id_check_digit(value[:7]) != int(value[8]):
         raise BusinessIdError(f"the check digit of business ID {value!r} does not match")
@@ -244,7 +244,7 @@ class BusinessId:
 
 def _check_period(instance: Period, _: object, end: date) -> None:
     start = instance.start
-    if not isinstance(start, date) or not isinstance(end, date):
+    if not _is_day(start) or not _is_day(end):
         raise PeriodError(f"a period runs between two dates: {start!r} – {end!r}")
     if end <= start:
         raise PeriodError(f"a period must end after it starts: {start} – {end}")
@@ -286,7 +286,7 @@ class Period:
     @classmethod
     def through(cls, first: date, last: date) -> Period:
         """The period from ``first`` to ``last`` inclusive, as contracts write it."""
-        if not isinstance(last, date) or last >= date.max:
+        if not _is_day(last) or last >= date.max:
             raise PeriodError(f"a period's last day must be a date before {date.max}: {last!r}")
         return cls(first, last + timedelta(days=1))
 
@@ -309,6 +309,11 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}–{self.last_day.isoformat()}"
+
+
+def _is_day(value: object) -> bool:
+    """A date and not a datetime: periods are whole days, business dates carry no clock."""
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _is_whole(number: object) -> bool:
