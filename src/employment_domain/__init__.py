@@ -4,14 +4,75 @@ The public API: the application, its values and its errors. Everything not liste
 is private and may change.
 """
 
+from employment_domain.allocation import (
+    AllocationError,
+    BasisError,
+    CostSplit,
+    MunicipalBasis,
+    MunicipalShare,
+    SplitWeights,
+    WeightsError,
+    ZeroBasisError,
+    split_cost,
+)
 from employment_domain.application import EmploymentArea
 from employment_domain.calendar import add_working_days, is_working_day, working_days_between
-from employment_domain.clients import Client, ClientError
+from employment_domain.clients import (
+    Client,
+    ClientError,
+    Deadline,
+    EmploymentError,
+    InitialInterviewError,
+    JobSearchActiveError,
+    JobSearchNotActiveError,
+    PlanError,
+    ProcessOrderError,
+    ReferralError,
+)
+from employment_domain.commands.clients import ClientImportError
+from employment_domain.commands.routing import DecisionCheck, RoutingCapacity
+from employment_domain.decisions import Decision, DecisionError, Route
+from employment_domain.employers import (
+    DismissalError,
+    DismissedEmployee,
+    Employer,
+    EmployerAlreadyRegisteredError,
+    EmployerError,
+    SubsidyError,
+    VacancyError,
+    VacancyOverfilledError,
+    employer_id_for,
+)
+from employment_domain.engine import (
+    DurableRulesEngine,
+    NoRuleMatchedError,
+    ReferenceEngine,
+    RoutingEngine,
+    RuleEngineError,
+    make_engine,
+)
 from employment_domain.errors import (
     ConcurrentUpdateError,
     EmploymentDomainError,
     NotFoundError,
     StoreError,
+)
+from employment_domain.explain import Explanation, RuleCheck
+from employment_domain.integrity import (
+    Anchor,
+    AnchorError,
+    IntegrityError,
+    latest_anchor,
+    seal_history,
+    verify_history,
+)
+from employment_domain.ledgers import (
+    CostCategory,
+    Ledger,
+    LedgerClosedError,
+    LedgerError,
+    UnknownMunicipalityError,
+    ledger_id,
 )
 from employment_domain.money import CurrencyError, Money, MoneyError
 from employment_domain.parameters import (
@@ -21,6 +82,31 @@ from employment_domain.parameters import (
     UnknownParameterError,
     default_parameters,
 )
+from employment_domain.personal_data import (
+    ContactDetails,
+    MasterKey,
+    MasterKeyError,
+    PersonalDataErasedError,
+    PersonalDataError,
+    PersonalDetails,
+)
+from employment_domain.procurements import (
+    CapacityError,
+    ContractEndedError,
+    Procurement,
+    ProcurementError,
+    ValueCapError,
+)
+from employment_domain.readonly import ReadOnlyStoreError, open_for_audit
+from employment_domain.rulebook import (
+    RoutingError,
+    RoutingFactsError,
+    Rulebook,
+    RulebookFileError,
+    default_rulebook,
+)
+from employment_domain.rulebook_archive import RulebookVersionNotFoundError
+from employment_domain.rulebook_lint import LintFinding, lint
 from employment_domain.values import (
     BusinessId,
     BusinessIdError,
@@ -34,32 +120,105 @@ from employment_domain.values import (
 )
 
 __all__ = [
+    "AllocationError",
+    "Anchor",
+    "AnchorError",
+    "BasisError",
     "BusinessId",
     "BusinessIdError",
+    "CapacityError",
     "Client",
     "ClientError",
+    "ClientImportError",
     "ConcurrentUpdateError",
+    "ContactDetails",
+    "ContractEndedError",
+    "CostCategory",
+    "CostSplit",
     "CurrencyError",
+    "Deadline",
+    "Decision",
+    "DecisionCheck",
+    "DecisionError",
+    "DismissalError",
+    "DismissedEmployee",
+    "DurableRulesEngine",
+    "Employer",
+    "EmployerAlreadyRegisteredError",
+    "EmployerError",
     "EmploymentArea",
     "EmploymentDomainError",
+    "EmploymentError",
+    "Explanation",
+    "InitialInterviewError",
+    "IntegrityError",
+    "JobSearchActiveError",
+    "JobSearchNotActiveError",
+    "Ledger",
+    "LedgerClosedError",
+    "LedgerError",
+    "LintFinding",
+    "MasterKey",
+    "MasterKeyError",
     "Money",
     "MoneyError",
+    "MunicipalBasis",
+    "MunicipalShare",
     "MunicipalityCode",
     "MunicipalityError",
+    "NoRuleMatchedError",
     "NotFoundError",
     "ParameterError",
     "ParameterFileError",
     "Parameters",
     "Period",
     "PeriodError",
+    "PersonalDataErasedError",
+    "PersonalDataError",
+    "PersonalDetails",
     "PersonalIdentityCode",
     "PersonalIdentityCodeError",
+    "PlanError",
+    "ProcessOrderError",
+    "Procurement",
+    "ProcurementError",
+    "ReadOnlyStoreError",
+    "ReferenceEngine",
+    "ReferralError",
+    "Route",
+    "RoutingCapacity",
+    "RoutingEngine",
+    "RoutingError",
+    "RoutingFactsError",
+    "RuleCheck",
+    "RuleEngineError",
+    "Rulebook",
+    "RulebookFileError",
+    "RulebookVersionNotFoundError",
+    "SplitWeights",
     "StoreError",
+    "SubsidyError",
+    "UnknownMunicipalityError",
     "UnknownParameterError",
+    "VacancyError",
+    "VacancyOverfilledError",
+    "ValueCapError",
+    "WeightsError",
+    "ZeroBasisError",
     "add_working_days",
     "default_parameters",
+    "default_rulebook",
+    "employer_id_for",
     "is_working_day",
     "known_municipalities",
+    "latest_anchor",
+    "ledger_id",
+    "lint",
+    "make_engine",
+    "open_for_audit",
+    "seal_history",
+    "split_cost",
+    "verify_history",
     "working_days_between",
 ]
 

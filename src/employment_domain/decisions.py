@@ -7,6 +7,7 @@ history never re-runs rules; an audit re-runs them to prove they still give the 
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -53,8 +54,10 @@ class Decision:
     """A routing outcome with its provenance.
 
     ``facts`` are the named facts the rules saw (plain JSON values: str, int, bool, lists), so
-    the decision can be explained and re-checked later. ``procurement_id`` names the contract
-    when the route is a purchase.
+    the decision can be explained and re-checked later. ``service_type`` is the service type to
+    procure and ``procurement_id`` the contract, when the decision procures (a purchase, or an
+    in-house award to Omnia). ``decided_on`` is the business date whose rules decided, so an
+    audit can re-run the same rules.
     """
 
     route: Route = attrs.field(converter=_to_route)
@@ -64,6 +67,7 @@ class Decision:
     facts: dict[str, Any] = attrs.field(factory=dict)
     service_type: str | None = None
     procurement_id: str | None = None
+    decided_on: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as plain data, as it is stored in an event."""
@@ -75,6 +79,7 @@ class Decision:
             "facts": dict(self.facts),
             "service_type": self.service_type,
             "procurement_id": self.procurement_id,
+            "decided_on": None if self.decided_on is None else self.decided_on.isoformat(),
         }
 
     @classmethod
@@ -88,4 +93,5 @@ class Decision:
             facts=dict(data.get("facts") or {}),
             service_type=data.get("service_type"),
             procurement_id=data.get("procurement_id"),
+            decided_on=(date.fromisoformat(data["decided_on"]) if data.get("decided_on") else None),
         )

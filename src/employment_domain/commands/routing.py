@@ -1,11 +1,307 @@
-"""Commands and queries about routing decisions: load the aggregate, call one method, save."""
+"""Commands and queries about routing decisions: facts from the client, rules, and audits.
+
+Referring a client computes the routing facts (target groups at the business date, age, where
+the client lives, the service, capacity), asks the rules engine, and records the decision with
+the referral. The first time a rulebook version decides, its canonical text is archived in the
+same store, so :meth:`RoutingCommands.verify_decision` can re-run any recorded decision under the
+rules that made it, even after the rule files have changed.
+"""
 
 from __future__ import annotations
 
-from employment_domain.service import AreaService
+import os
+import threading
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
 
-__all__ = ["RoutingCommands"]
+import attrs
+from eventsourcing.persistence import Recording
+
+from employment_domain.clients import Client
+from employment_domain.commands.clients import ClientCommands
+from employment_domain.decisions import Decision
+from employment_domain.engine import RoutingEngine, default_engine
+from employment_domain.errors import ConcurrentUpdateError, NotFoundError
+from employment_domain.explain import Explanation, explain
+from employment_domain.rulebook import RoutingError, RoutingFactsError, Rulebook, default_rulebook
+from employment_domain.rulebook_archive import (
+    RulebookVersion,
+    RulebookVersionNotFoundError,
+    archive_id,
+)
+from employment_domain.rulebook_parts import AUTHORITY_FACT
+from employment_domain.target_groups import age_on
+
+__all__ = ["DecisionCheck", "RoutingCapacity", "RoutingCommands"]
+
+_TARGET_GROUP_FACTS = (
+    "young",
+    "foreign_language",
+    "highly_educated",
+    "long_term_unemployed",
+    "integration_phase",
+    "partially_able_to_work",
+)
+_COMPARED = ("route", "unit", "rule_id", "service_type", "procurement_id")
 
 
-class RoutingCommands(AreaService):
-    """The routing decisions side of the employment area."""
+@attrs.frozen
+class RoutingCapacity:
+    """What is available for one referral: own capacity, contracts with free seats, partners.
+
+    Until the procurement aggregate answers this itself, the caller says which contract has a
+    free seat (``purchase_contract_id``, ``omnia_contract_id``: procurement ids) and whether a
+    partner city's agreement has room (``partner_cooperation``: none, helsinki or vantaa). The
+    default is own capacity left and nothing else.
+    """
+
+    in_house_capacity_left: bool = True
+    purchase_contract_id: str | None = None
+    omnia_contract_id: str | None = None
+    partner_cooperation: str = "none"
+
+    def facts(self) -> dict[str, Any]:
+        """The capacity as routing facts."""
+        return {
+            "in_house_capacity_left": self.in_house_capacity_left,
+            "purchase_contract_available": self.purchase_contract_id is not None,
+            "purchase_contract_id": self.purchase_contract_id,
+            "omnia_contract_available": self.omnia_contract_id is not None,
+            "omnia_contract_id": self.omnia_contract_id,
+            "partner_cooperation": self.partner_cooperation,
+        }
+
+
+@attrs.frozen
+class DecisionCheck:
+    """The result of re-running a recorded decision under the rulebook version it records."""
+
+    decision: Decision
+    rerun: Decision | None
+    differences: tuple[str, ...]
+
+    @property
+    def holds(self) -> bool:
+        """Whether the rules still give exactly the recorded answer."""
+        return not self.differences
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+
+class RoutingCommands(ClientCommands):
+    """The routing side of the employment area: decide, refer with routing, verify, explain.
+
+    ``rulebook`` replaces the packaged rules of Espoo–Kauniainen; ``routing_engine`` the engine
+    (durable_rules where it can be imported, else the reference evaluator).
+    """
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        rulebook: Rulebook | None = None,
+        routing_engine: RoutingEngine | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.rulebook = rulebook if rulebook is not None else default_rulebook()
+        self.routing_engine = routing_engine if routing_engine is not None else default_engine()
+        self._archived: set[str] = set()
+        self._rulebooks: dict[str, Rulebook] = {self.rulebook.version: self.rulebook}
+        self._riders = threading.local()
+        super().__init__(db, **kwargs)
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def routing_facts(
+        self,
+        client_id: UUID,
+        *,
+        on: date,
+        service_type: str,
+        authority_task: bool | None = None,
+        capacity: RoutingCapacity | None = None,
+    ) -> dict[str, Any]:
+        """The facts the rules see for referring this client to ``service_type`` on ``on``.
+
+        ``authority_task`` defaults to what the catalogue's constraints force: an initial
+        interview or an authority decision is always an authority task, other services are not
+        unless the caller says so.
+        """
+        client = self.load(Client, client_id)
+        groups = client.target_groups(on, self.parameters)
+        municipality = client.municipality.code
+        facts: dict[str, Any] = {
+            "service_type": service_type,
+            "age": age_on(client.birth_date, on),
+            **{name: name in groups for name in _TARGET_GROUP_FACTS},
+            "needs_multi_agency_service": client.needs_multi_agency_service,
+            "municipality": municipality,
+            "district": self.rulebook.district_key(client.district, municipality),
+            **(capacity or RoutingCapacity()).facts(),
+        }
+        if authority_task is None:
+            authority_task = self.rulebook.forced_authority_task(facts)
+        facts[AUTHORITY_FACT] = authority_task
+        return facts
+
+    def route(
+        self,
+        client_id: UUID,
+        *,
+        on: date,
+        service_type: str,
+        authority_task: bool | None = None,
+        capacity: RoutingCapacity | None = None,
+    ) -> Decision:
+        """Where ``service_type`` is produced for this client on ``on``, and why.
+
+        Records nothing about the client; the first decision of a new rulebook version archives
+        that version.
+        """
+        facts = self.routing_facts(
+            client_id,
+            on=on,
+            service_type=service_type,
+            authority_task=authority_task,
+            capacity=capacity,
+        )
+        return self.decide_route(facts, on=on)
+
+    def decide_route(self, facts: Mapping[str, Any], *, on: date) -> Decision:
+        """The decision for facts the caller gathered itself (an employer's request, say)."""
+        decision = self.routing_engine.decide(self.rulebook, facts, on=on)
+        record = self._archive_record(on)
+        if record is not None:
+            self._save_archive(record)
+        return decision
+
+    def refer_with_routing(
+        self,
+        client_id: UUID,
+        *,
+        on: date,
+        service_type: str,
+        authority_task: bool | None = None,
+        capacity: RoutingCapacity | None = None,
+        referral_id: UUID | None = None,
+    ) -> Decision:
+        """Route the client's referral and record it with its decision; returns the decision.
+
+        The archive record of a new rulebook version is saved in the same transaction as the
+        referral, so a refused referral records nothing at all. ``referral_id`` lets the caller
+        choose the referral's id. A :class:`ConcurrentUpdateError` (another writer changed the
+        client, or archived the same version, first) means: repeat the command.
+        """
+        facts = self.routing_facts(
+            client_id,
+            on=on,
+            service_type=service_type,
+            authority_task=authority_task,
+            capacity=capacity,
+        )
+        decision = self.routing_engine.decide(self.rulebook, facts, on=on)
+        referral_id = referral_id or uuid4()
+        record = self._archive_record(on)
+        self._riders.records = [record] if record is not None else []
+        try:
+            self.refer_to_service(
+                client_id,
+                on=on,
+                service_type=service_type,
+                decision=decision,
+                referral_id=referral_id,
+            )
+        except ConcurrentUpdateError:
+            if record is not None:  # perhaps another writer archived this version first
+                self._is_archived(record.rulebook_version)
+            raise
+        finally:
+            self._riders.records = []
+        if record is not None:
+            self._archived.add(record.rulebook_version)
+        return decision
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save, adding any archive record that rides with this command's save."""
+        riders = getattr(self._riders, "records", None)
+        if riders:
+            self._riders.records = []
+            objs = (*objs, *riders)
+        return super().save(*objs, **kwargs)
+
+    # -- auditing ----------------------------------------------------------------------------
+
+    def rulebook_for(self, version: str) -> Rulebook:
+        """The rulebook of ``version``: the current one, or one loaded from the archive."""
+        if version in self._rulebooks:
+            return self._rulebooks[version]
+        try:
+            archived = self.load(RulebookVersion, archive_id(version))
+        except NotFoundError:
+            raise RulebookVersionNotFoundError(
+                f"rulebook version {version!r} is neither current nor archived in this store"
+            ) from None
+        rulebook = archived.rulebook()
+        self._rulebooks[version] = rulebook
+        return rulebook
+
+    def verify_decision(self, decision: Decision) -> DecisionCheck:
+        """Re-run a recorded decision under the rulebook version it records.
+
+        The check holds when the same rule gives the same route, unit, procurement and service
+        type for the recorded facts on the recorded business date.
+        """
+        if not isinstance(decision, Decision):
+            raise RoutingError(f"only a Decision can be verified, not {decision!r}")
+        rulebook = self.rulebook_for(decision.rulebook_version)
+        if decision.decided_on is None:
+            return DecisionCheck(
+                decision, None, ("the decision does not record its business date",)
+            )
+        try:
+            rerun = self.routing_engine.decide(rulebook, decision.facts, on=decision.decided_on)
+        except RoutingFactsError as error:
+            return DecisionCheck(decision, None, (f"the recorded facts are refused: {error}",))
+        except RoutingError as error:
+            return DecisionCheck(decision, None, (f"re-running it fails: {error}",))
+        differences = [
+            f"{name}: recorded {getattr(decision, name)!r}, re-run gives {getattr(rerun, name)!r}"
+            for name in _COMPARED
+            if getattr(decision, name) != getattr(rerun, name)
+        ]
+        if rerun.facts != decision.facts:
+            differences.append("facts: the recorded facts are not in normal form")
+        return DecisionCheck(decision, rerun, tuple(differences))
+
+    def explain_decision(self, decision: Decision) -> Explanation:
+        """Which rule decided, its reference, the facts it tested, and why no rule ahead did."""
+        return explain(decision, self.rulebook_for(decision.rulebook_version))
+
+    # -- the archive -------------------------------------------------------------------------
+
+    def _is_archived(self, version: str) -> bool:
+        if version in self._archived:
+            return True
+        try:
+            self.load(RulebookVersion, archive_id(version))
+        except NotFoundError:
+            return False
+        self._archived.add(version)
+        return True
+
+    def _archive_record(self, on: date) -> RulebookVersion | None:
+        """A new archive record for the current rulebook, or None when it is archived."""
+        if self._is_archived(self.rulebook.version):
+            return None
+        return RulebookVersion.archive(self.rulebook, on=on)
+
+    def _save_archive(self, record: RulebookVersion) -> None:
+        try:
+            self.save(record)
+        except ConcurrentUpdateError:
+            if not self._is_archived(record.rulebook_version):
+                raise
+        self._archived.add(record.rulebook_version)
