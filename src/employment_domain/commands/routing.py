@@ -21,10 +21,12 @@ from eventsourcing.persistence import Recording
 
 from employment_domain.clients import Client
 from employment_domain.commands.clients import ClientCommands
+from employment_domain.commands.procurements import ProcurementCommands
 from employment_domain.decisions import Decision
 from employment_domain.engine import RoutingEngine, default_engine
 from employment_domain.errors import ConcurrentUpdateError, NotFoundError
 from employment_domain.explain import Explanation, explain
+from employment_domain.procurements import CapacityError, Procurement, ValueCapError
 from employment_domain.rulebook import RoutingError, RoutingFactsError, Rulebook, default_rulebook
 from employment_domain.rulebook_archive import (
     RulebookVersion,
@@ -91,7 +93,7 @@ class DecisionCheck:
         return self.holds
 
 
-class RoutingCommands(ClientCommands):
+class RoutingCommands(ClientCommands, ProcurementCommands):
     """The routing side of the employment area: decide, refer with routing, verify, explain.
 
     ``rulebook`` replaces the packaged rules of Espoo–Kauniainen; ``routing_engine`` the engine
@@ -178,6 +180,18 @@ class RoutingCommands(ClientCommands):
             self._save_archive(record)
         return decision
 
+    def capacity_for(self, service_type: str, on: date) -> RoutingCapacity:
+        """What the procurements offer for ``service_type`` on ``on``: the cheapest contracts
+        with a free seat and money left, one purchased and one awarded in-house to Omnia."""
+        purchase: str | None = None
+        omnia: str | None = None
+        for contract in self.contracts_with_free_seats(service_type, on):
+            if contract["in_house"]:
+                omnia = omnia or contract["procurement_id"]
+            else:
+                purchase = purchase or contract["procurement_id"]
+        return RoutingCapacity(purchase_contract_id=purchase, omnia_contract_id=omnia)
+
     def refer_with_routing(
         self,
         client_id: UUID,
@@ -190,11 +204,42 @@ class RoutingCommands(ClientCommands):
     ) -> Decision:
         """Route the client's referral and record it with its decision; returns the decision.
 
-        The archive record of a new rulebook version is saved in the same transaction as the
-        referral, so a refused referral records nothing at all. ``referral_id`` lets the caller
-        choose the referral's id. A :class:`ConcurrentUpdateError` (another writer changed the
-        client, or archived the same version, first) means: repeat the command.
+        Without ``capacity`` the procurements are asked (:meth:`capacity_for`). When the decision
+        names a procurement of this store, its seat is reserved in the same transaction as the
+        referral, so a referral never holds a seat that was not there; if another writer took
+        the last seat meanwhile, the routing is made again with fresh capacity (up to three
+        times). A contract id that is not a procurement id of this store (a reference to an
+        integrating system's own register) is recorded as given. The archive record of a new
+        rulebook version rides in the same transaction, so a refused referral records nothing.
         """
+        referral_id = referral_id or uuid4()
+        attempts = 1 if capacity is not None else 3
+        for attempt in range(attempts):
+            offered = capacity if capacity is not None else self.capacity_for(service_type, on)
+            try:
+                return self._refer_once(
+                    client_id,
+                    on=on,
+                    service_type=service_type,
+                    authority_task=authority_task,
+                    capacity=offered,
+                    referral_id=referral_id,
+                )
+            except (ConcurrentUpdateError, CapacityError, ValueCapError):
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refer_once(
+        self,
+        client_id: UUID,
+        *,
+        on: date,
+        service_type: str,
+        authority_task: bool | None,
+        capacity: RoutingCapacity,
+        referral_id: UUID,
+    ) -> Decision:
         facts = self.routing_facts(
             client_id,
             on=on,
@@ -203,10 +248,10 @@ class RoutingCommands(ClientCommands):
             capacity=capacity,
         )
         decision = self.routing_engine.decide(self.rulebook, facts, on=on)
-        referral_id = referral_id or uuid4()
+        seat = self._seat_for(decision, client_id=client_id, referral_id=referral_id, on=on)
         record = self._archive_record(on)
-        self._riders.records = [record] if record is not None else []
         try:
+            self._riders.records = [*([record] if record is not None else []), *seat]
             self.refer_to_service(
                 client_id,
                 on=on,
@@ -215,14 +260,35 @@ class RoutingCommands(ClientCommands):
                 referral_id=referral_id,
             )
         except ConcurrentUpdateError:
-            if record is not None:  # perhaps another writer archived this version first
-                self._is_archived(record.rulebook_version)
-            raise
+            if seat or record is None or not self._is_archived(record.rulebook_version):
+                raise
+            self._riders.records = []  # another writer archived this version first
+            self.refer_to_service(
+                client_id,
+                on=on,
+                service_type=service_type,
+                decision=decision,
+                referral_id=referral_id,
+            )
         finally:
             self._riders.records = []
         if record is not None:
             self._archived.add(record.rulebook_version)
         return decision
+
+    def _seat_for(
+        self, decision: Decision, *, client_id: UUID, referral_id: UUID, on: date
+    ) -> list[Procurement]:
+        """The procurement with the referral's seat reserved, to save with the referral."""
+        if decision.procurement_id is None:
+            return []
+        try:
+            procurement_id = UUID(decision.procurement_id)
+        except ValueError:
+            return []
+        procurement = self.get_procurement(procurement_id)
+        procurement.reserve_seat(on=on, client_id=client_id, referral_id=referral_id)
+        return [procurement]
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Save, adding any archive record that rides with this command's save."""
