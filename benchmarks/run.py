@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import routing
 import storage
 from harness import Figure, describe_machine, markdown_table, print_figure
 
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                     stores, jobseekers=5000 if quick else 30000, runs=runs, kind=kind
                 )
             )
+        record(routing.routing(decisions=5000 if quick else 50000, runs=runs))
     finally:
         stores.close()
     out = Path(arguments.out) if arguments.out else None
