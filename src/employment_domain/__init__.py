@@ -32,6 +32,7 @@ from employment_domain.clients import (
 from employment_domain.commands.clients import ClientImportError
 from employment_domain.commands.routing import DecisionCheck, RoutingCapacity
 from employment_domain.decisions import Decision, DecisionError, Route
+from employment_domain.demo import DemoSummary, run_demo
 from employment_domain.employers import (
     DismissalError,
     DismissedEmployee,
@@ -140,6 +141,7 @@ __all__ = [
     "Decision",
     "DecisionCheck",
     "DecisionError",
+    "DemoSummary",
     "DismissalError",
     "DismissedEmployee",
     "DurableRulesEngine",
@@ -216,6 +218,7 @@ __all__ = [
     "lint",
     "make_engine",
     "open_for_audit",
+    "run_demo",
     "seal_history",
     "split_cost",
     "verify_history",

@@ -42,7 +42,7 @@ def test_an_unknown_parameter_is_a_named_error() -> None:
 
 def test_a_date_before_any_value_is_a_named_error() -> None:
     with pytest.raises(ParameterError, match="2024-12-31"):
-        default_parameters().value("initial_interview_working_days", date(2024, 12, 31))
+        default_parameters().value("young_age_limit_ohjaamo", date(2024, 12, 31))
 
 
 def test_the_loader_reports_every_mistake_with_file_and_key(tmp_path: Path) -> None:

@@ -132,7 +132,25 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         interview or an authority decision is always an authority task, other services are not
         unless the caller says so.
         """
-        client = self.load(Client, client_id)
+        return self.client_routing_facts(
+            self.load(Client, client_id),
+            on=on,
+            service_type=service_type,
+            authority_task=authority_task,
+            capacity=capacity,
+        )
+
+    def client_routing_facts(
+        self,
+        client: Client,
+        *,
+        on: date,
+        service_type: str,
+        authority_task: bool | None = None,
+        capacity: RoutingCapacity | None = None,
+    ) -> dict[str, Any]:
+        """The routing facts of :meth:`routing_facts` for a client already loaded or in memory
+        (a bulk simulation holds its clients and saves them in batches)."""
         groups = client.target_groups(on, self.parameters)
         municipality = client.municipality.code
         facts: dict[str, Any] = {
