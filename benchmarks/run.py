@@ -17,9 +17,43 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import memory
 import routing
 import storage
 from harness import Figure, describe_machine, markdown_table, print_figure
+
+import projections as projection_bench
+
+
+def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
+    """Rebuild rates (caseload alone; all projections) against raw SELECT + json.loads."""
+    import tempfile
+
+    from employment_domain.projections import read_model_url
+
+    from employment_domain.application import EmploymentArea
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "area.db"
+        area = EmploymentArea(str(path))
+        written = projection_bench.write_history(area, events)
+        chosen = projection_bench.variants(
+            area, projection_bench.raw_sqlite(path), read_model_url(str(path)), 5000
+        )
+        rates = projection_bench.measure(chosen, runs)
+        area.close()
+    return [
+        Figure(
+            section="4 projections",
+            name=f"rebuild {label} from {written:,} events (sqlite)",
+            rate=rates[key],
+            unit="ev/s",
+            baseline_name="raw SELECT + json.loads",
+            baseline_rate=rates["raw"],
+            target=0.25,
+        )
+        for key, label in (("caseload", "caseload"), ("all", "all projections"))
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         record(routing.routing(decisions=5000 if quick else 50000, runs=runs))
+        record(_projection_rebuild(events=20_000 if quick else 60_000, runs=runs))
+        record(memory.memory(events=40_000 if quick else 1_000_000))
     finally:
         stores.close()
     out = Path(arguments.out) if arguments.out else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 from datetime import date
 from decimal import Decimal
@@ -10,12 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from employment_domain.allocation import MunicipalBasis, SplitWeights, split_cost
+from employment_domain.cli_options import (
+    Subparsers,
+    add_format_option,
+    add_lang_option,
+    business_date,
+    print_rows,
+)
 from employment_domain.errors import EmploymentDomainError
 from employment_domain.money import Money
 from employment_domain.parameters import default_parameters
 from employment_domain.values import MunicipalityCode
 
-__all__ = ["BasisFileError", "allocation_rows", "read_basis_csv"]
+__all__ = ["BasisFileError", "add_parser", "allocation_rows", "ratio_text", "read_basis_csv"]
 
 BASIS_COLUMNS = ("municipality", "population_18_64", "unemployed_broad")
 
@@ -79,9 +87,9 @@ def allocation_rows(net_cost: str, basis_file: Path, on: date) -> list[dict[str,
                 "municipality_name": share.municipality.name_fi,
                 "population_18_64": share.basis.population_18_64,
                 "unemployed_broad": share.basis.unemployed_broad,
-                "population_share": _ratio(share.population_share),
-                "unemployed_share": _ratio(share.unemployed_share),
-                "share": _ratio(share.share),
+                "population_share": ratio_text(share.population_share),
+                "unemployed_share": ratio_text(share.unemployed_share),
+                "share": ratio_text(share.share),
                 "amount": share.amount.amount,
             }
         )
@@ -97,6 +105,44 @@ def allocation_rows(net_cost: str, basis_file: Path, on: date) -> list[dict[str,
     return rows
 
 
-def _ratio(value: Fraction) -> str:
+def ratio_text(value: Fraction) -> str:
     """An exact share shown to six decimals, computed in Decimal (never a float)."""
     return f"{Decimal(value.numerator) / Decimal(value.denominator):.6f}"
+
+
+def add_parser(commands: Subparsers) -> None:
+    """``allocate``: the split of a net cost by a CSV of basis figures."""
+    parser = commands.add_parser(
+        "allocate",
+        help="split a net cost between municipalities by a CSV of basis figures",
+        description="The cost split alone, for finance staff: the net cost shared by the"
+        " municipalities' 18–64-year-olds and broadly unemployed, with the weights in force on"
+        " --on, to the cent (largest remainder). The CSV's header is"
+        f" {','.join(BASIS_COLUMNS)}; municipalities by their three-digit code.",
+    )
+    parser.add_argument(
+        "--net-cost", required=True, metavar="AMOUNT", help="euros, e.g. 21000000.00"
+    )
+    parser.add_argument("--basis", required=True, type=Path, metavar="FILE.csv", help="basis CSV")
+    parser.add_argument(
+        "--on",
+        type=business_date,
+        default=None,
+        metavar="DATE",
+        help="the date whose split weights apply (default: today)",
+    )
+    add_format_option(parser)
+    add_lang_option(parser)
+    parser.set_defaults(run=_run, parser=parser)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    on = arguments.on or date.today()  # the command line may read the clock; the domain never
+    rows = allocation_rows(arguments.net_cost, arguments.basis, on)
+    title = f"Cost split of {arguments.net_cost} €, weights in force on {on}"
+    columns = None
+    if arguments.lang == "fi" and arguments.format != "json":
+        # In Finnish the municipality column already shows the official name.
+        columns = [name for name in rows[0] if name != "municipality_name"]
+    print_rows(rows, arguments.format, lang=arguments.lang, title=title, columns=columns)
+    return 0

@@ -89,7 +89,49 @@ _FINNISH = {
     "ict_and_support_services": "ICT ja tukipalvelut",
     "other": "muut",
     "suppressed": "<5",
+    "total": "yhteensä",
+    "started": "alkaneet",
+    "restarted": "uudelleen alkaneet",
+    "ended": "päättyneet",
+    "moved_in": "muuttaneet kuntaan",
+    "moved_out": "muuttaneet kunnasta",
+    "active": "aktiiviset",
+    "deadline": "määräaika",
+    "due": "erääntyneet",
+    "authority_decision": "viranomaispäätös",
+    "initial_interview": "alkuhaastattelu",
+    "job_search_discussion": "työnhakukeskustelu",
+    "employment_plan": "työllistymissuunnitelma",
+    "rule_id": "sääntö",
+    "new_rule_id": "uusi sääntö",
+    "new_route": "uusi tuotantotapa",
+    "act": "lakisääteinen tehtävä",
+    "held_on_time": "pidetty ajallaan",
+    "held_late": "pidetty myöhässä",
+    "overdue": "myöhässä",
+    "open": "avoinna",
+    "on_time_percent": "ajallaan %",
+    "production": "tuotanto",
+    "in_house_entity": "sidosyksikkö",
+    "referrals": "ohjaukset",
+    "area": "työllisyysalue",
+    "status": "tila",
+    "closed": "suljettu",
+    "provisional": "alustava",
+    "closed_on": "suljettu",
+    "costs": "kustannukset",
+    "revenues": "tuotot",
+    "population_reference_date": "väestön poimintapäivä",
+    "unemployed_reference_date": "työttömien poimintapäivä",
+    "state_subsidies": "valtionosuudet",
+    "weights_version": "painojen lähde",
+    "weights_reference": "painojen peruste",
+    "check": "tarkistus",
+    "subject": "kohde",
+    "message": "havainto",
 }
+# Columns whose values are codes: shown as text (left-aligned) even when they look numeric.
+_CODE_COLUMNS = frozenset({"municipality", "month", "day", "year", "office", "version"})
 
 
 def label(name: str, lang: str = "en") -> str:
@@ -97,6 +139,25 @@ def label(name: str, lang: str = "en") -> str:
     if lang == "fi":
         return _FINNISH.get(name, name)
     return name
+
+
+def _municipality_name(code: str) -> str | None:
+    """The official Finnish name of a municipality code, or None for any other text."""
+    from employment_domain.values import MunicipalityCode, MunicipalityError
+
+    try:
+        return MunicipalityCode(code).name_fi
+    except MunicipalityError:
+        return None
+
+
+def _cell(value: Any, lang: str, column: str) -> str:
+    """A cell's text; in Finnish a municipality code becomes its official Finnish name."""
+    if lang == "fi" and column == "municipality" and isinstance(value, str):
+        name = _municipality_name(value)
+        if name is not None:
+            return name
+    return _text(value, lang)
 
 
 def _text(value: Any, lang: str) -> str:
@@ -146,16 +207,16 @@ def render(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([label(name, lang) for name in names])
         for row in rows:
-            writer.writerow([_text(row.get(name), lang) for name in names])
+            writer.writerow([_cell(row.get(name), lang, name) for name in names])
         return buffer.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
     header = [label(name, lang) for name in names]
-    body = [[_text(row.get(name), lang) for name in names] for row in rows]
+    body = [[_cell(row.get(name), lang, name) for name in names] for row in rows]
     widths = [max(len(cell) for cell in column) for column in zip(header, *body, strict=False)]
     numeric = [
-        all(_looks_numeric(line[index]) for line in body) and bool(body)
-        for index in range(len(names))
+        bool(body) and name not in _CODE_COLUMNS and all(_looks_numeric(line[i]) for line in body)
+        for i, name in enumerate(names)
     ]
 
     def line(cells: Sequence[str]) -> str:

@@ -1,0 +1,263 @@
+"""Benchmark of projection rebuilds: events per second against a raw SELECT plus json.loads.
+
+Usage::
+
+    .venv/bin/python benchmarks/projections.py [--events 60000] [--runs 5] [--page-size 5000]
+        [--postgres postgresql://test:test@127.0.0.1:54329/postgres]
+
+It writes a history of jobseekers (job searches started, moved, ended and restarted: every event
+is one that a projection reads) into a fresh SQLite file, and into a fresh PostgreSQL schema when a
+URL is given, then measures, interleaved and after one discarded warm-up run, the median of
+``--runs`` runs of:
+
+- raw: ``SELECT`` of the stored events' position, topic, originator id and version and state
+  (what a projection needs of each) in pages of 1,000, and ``json.loads`` of each state: the
+  cost floor of reading the history in Python;
+- rebuild: projections rebuilt from zero into a fresh read-model database (a SQLite file beside
+  the store; the store's own PostgreSQL schema), tracking positions included: the runner with
+  the caseload projection, which reads every event of this history, and every projection of the
+  library.
+
+It prints the rates and each rebuild as a share of raw. The target, at least 25 %, is the
+runner's with the caseload projection; the exit status says whether it was met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from employment_domain.projections import (
+    PROJECTIONS,
+    ProjectionRunner,
+    ReadModel,
+    projection_named,
+    read_model_url,
+)
+from employment_domain.projections.runner import DEFAULT_PAGE_SIZE
+
+from employment_domain.application import EmploymentArea
+from employment_domain.clients import Client
+from employment_domain.values import MunicipalityCode
+
+TARGET = 0.25
+#: The columns a projection needs of each stored event, which the raw read selects as well.
+_COLUMNS = "notification_id, topic, originator_id, originator_version, state"
+_MUNICIPALITIES = (MunicipalityCode("049"), MunicipalityCode("235"))
+
+
+def write_history(area: EmploymentArea, events: int, *, seed: int = 6) -> int:
+    """Write about ``events`` jobseeker events, day by day as an area records them.
+
+    Each business day some job searches start, some active jobseekers move to the other
+    municipality or end their job search, and some of those who ended restart; the day's events
+    are saved together. Returns the number of events written.
+    """
+    rnd = random.Random(seed)
+    written = 0
+    day = date(2025, 1, 1)
+    active: list[Client] = []
+    ended: list[Client] = []
+    while written < events:
+        touched: dict[uuid.UUID, Client] = {}
+        for _ in range(rnd.randrange(20, 60)):
+            client = Client.start_job_search(
+                uuid.UUID(int=rnd.getrandbits(128)),
+                on=day,
+                municipality=rnd.choice(_MUNICIPALITIES),
+                birth_date=date(1980, 5, 1),
+            )
+            active.append(client)
+            touched[client.id] = client
+        for client in rnd.sample(active, min(len(active), rnd.randrange(0, 15))):
+            other = next(m for m in _MUNICIPALITIES if m != client.municipality)
+            client.change_facts(on=day, municipality=other)
+            touched[client.id] = client
+        for client in rnd.sample(active, min(len(active), rnd.randrange(10, 40))):
+            active.remove(client)
+            client.end_job_search(on=day, reason="employed")
+            ended.append(client)
+            touched[client.id] = client
+        for client in rnd.sample(ended, min(len(ended), rnd.randrange(0, 15))):
+            ended.remove(client)
+            client.restart_job_search(on=day, parameters=area.parameters)
+            active.append(client)
+            touched[client.id] = client
+        written += sum(len(client.pending_events) for client in touched.values())
+        area.save(*touched.values())
+        day += timedelta(days=1)
+    return written
+
+
+Variant = Callable[[], tuple[int, float]]
+
+
+def raw_sqlite(path: Path) -> Variant:
+    """SELECT id and state in pages of 1,000 from the SQLite store, json.loads each state."""
+
+    def run() -> tuple[int, float]:
+        started = time.perf_counter()
+        count, last = 0, 0
+        with sqlite3.connect(path) as connection:
+            while True:
+                rows = connection.execute(
+                    f"SELECT {_COLUMNS.replace('notification_id', 'rowid')} FROM stored_events"
+                    " WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                for row in rows:
+                    json.loads(row[4])
+                count += len(rows)
+                last = rows[-1][0]
+        connection.close()
+        return count, time.perf_counter() - started
+
+    return run
+
+
+def raw_postgres(url: str, schema: str) -> Variant:
+    """The same SELECT and json.loads on the PostgreSQL store's events table."""
+    import psycopg
+
+    def run() -> tuple[int, float]:
+        started = time.perf_counter()
+        count, last = 0, 0
+        with psycopg.connect(url) as connection:
+            while True:
+                rows = connection.execute(
+                    f'SELECT {_COLUMNS} FROM "{schema}".employmentarea_events'
+                    " WHERE notification_id > %s ORDER BY notification_id LIMIT 1000",
+                    (last,),
+                ).fetchall()
+                if not rows:
+                    break
+                for row in rows:
+                    json.loads(row[4])
+                count += len(rows)
+                last = rows[-1][0]
+        return count, time.perf_counter() - started
+
+    return run
+
+
+def rebuild(
+    area: EmploymentArea, url: str, page_size: int, projections: Sequence[str] | None
+) -> Variant:
+    """The named projections (None: all) rebuilt from zero (dropping them is not timed)."""
+
+    def run() -> tuple[int, float]:
+        read_model = ReadModel(url)
+        try:
+            chosen = None if projections is None else [projection_named(n) for n in projections]
+            runner = ProjectionRunner(area, read_model, chosen, page_size=page_size)
+            for projection in runner.projections:
+                read_model.drop_tables(projection)
+            started = time.perf_counter()
+            progress = runner.catch_up()
+            return progress.events, time.perf_counter() - started
+        finally:
+            read_model.close()
+
+    return run
+
+
+def measure(variants: dict[str, Variant], runs: int) -> dict[str, float]:
+    """Median rate of each variant over ``runs`` interleaved runs after one warm-up round.
+
+    Interleaving spreads the machine's noise over both variants alike.
+    """
+    rates: dict[str, list[float]] = {name: [] for name in variants}
+    names = list(variants)
+    for index in range(runs + 1):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            count, elapsed = variants[name]()
+            if index:
+                rates[name].append(count / elapsed)
+    return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def variants(area: EmploymentArea, raw: Variant, url: str, page_size: int) -> dict[str, Variant]:
+    """The raw read, the runner with the caseload projection, and with every projection."""
+    return {
+        "raw": raw,
+        "caseload": rebuild(area, url, page_size, ["caseload"]),
+        "all": rebuild(area, url, page_size, None),
+    }
+
+
+def report(store: str, figures: dict[str, float], events: int) -> bool:
+    """Print the figures; whether the target is met by the runner with the caseload projection.
+
+    The rebuild of every projection is printed for information: its cost is mostly that of the
+    rows each projection writes per event, which is the projections' design, not the runner's.
+    """
+    caseload, every = figures["caseload"] / figures["raw"], figures["all"] / figures["raw"]
+    print(f"{store}: {events:,} events (all of them read by the caseload projection)")
+    print(f"  raw SELECT + json.loads            {figures['raw']:>10,.0f} events/s")
+    print(
+        f"  rebuild: runner + caseload         {figures['caseload']:>10,.0f} events/s"
+        f"  {caseload:6.1%} of raw (target ≥ {TARGET:.0%}:"
+        f" {'met' if caseload >= TARGET else 'missed'})"
+    )
+    print(
+        f"  rebuild: all {len(PROJECTIONS)} projections          {figures['all']:>10,.0f}"
+        f" events/s  {every:6.1%} of raw",
+        flush=True,
+    )
+    return caseload >= TARGET
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=60_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
+    parser.add_argument("--postgres", help="a PostgreSQL URL (127.0.0.1) to measure as well")
+    arguments = parser.parse_args(argv)
+    met = True
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "area.db"
+        area = EmploymentArea(str(path))
+        events = write_history(area, arguments.events)
+        chosen = variants(area, raw_sqlite(path), read_model_url(str(path)), arguments.page_size)
+        met &= report("SQLite", measure(chosen, arguments.runs), events)
+        area.close()
+    if arguments.postgres:
+        met &= _postgres(arguments.postgres, arguments)
+    return 0 if met else 1
+
+
+def _postgres(base_url: str, arguments: argparse.Namespace) -> bool:
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        store = f"{base_url}?schema={schema}"
+        area = EmploymentArea(store)
+        events = write_history(area, arguments.events)
+        raw = raw_postgres(base_url, schema)
+        chosen = variants(area, raw, read_model_url(store), arguments.page_size)
+        met = report("PostgreSQL", measure(chosen, arguments.runs), events)
+        area.close()
+        return met
+    finally:
+        with psycopg.connect(base_url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    sys.exit(main())

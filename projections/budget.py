@@ -1,0 +1,224 @@
+"""The budget projection: realised costs by category and month against the budget (``budget``).
+
+Tables (SQLAlchemy Core, in the read-model database), from the municipal cost ledger's events:
+
+- ``rm_budget_ledgers``: per ledger, its area and year.
+- ``rm_budget_entries``: each cost posting's category and amount, which a reversal needs (the
+  reversing event names only the entry it cancels).
+- ``rm_budget_actuals``: per ledger, business day and cost category, the realised costs posted
+  (reversals negative), so the report can be cut at any business date.
+
+The ledgers hold no budget, so the budget is read at report time from the dated parameters
+``budget_<category>`` (``rules/parameters/budget.yaml``): the annual amount in force on the year's
+last day (or on the ``through`` date), spread evenly over the months with the largest-remainder
+split so the months add up to the year to the cent. A posting dated outside its ledger's year
+(a year-end cost posted in January before the close) counts in the nearest month of that year.
+Prior-year adjustments count where they are posted, as the ledger counts them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Uuid, select
+
+from employment_domain.ledgers import CostCategory, Ledger
+from employment_domain.money import Money
+from employment_domain.parameters import ParameterError, Parameters, default_parameters
+
+from .euros import Euros
+from .figures import percent
+from .projection import (
+    Page,
+    Projection,
+    ProjectionError,
+    event_class,
+    handles,
+)
+from .suppression import suppress
+
+__all__ = ["CATEGORIES", "Budget", "budget_parameter"]
+
+#: The cost categories in report order.
+CATEGORIES = tuple(category.value for category in CostCategory)
+_ZERO = Decimal("0.00")
+
+_metadata = MetaData()
+_COST_RECORDED = event_class(Ledger, "CostRecorded")
+_ENTRY_REVERSED = event_class(Ledger, "EntryReversed")
+_OPENED = event_class(Ledger, "Opened")
+
+
+def budget_parameter(category: str) -> str:
+    """The name of the dated parameter holding a category's annual budget."""
+    return f"budget_{category}"
+
+
+class Budget(Projection):
+    """Realised costs by category and month, with the budget and the difference."""
+
+    name = "budget"
+    version = 1
+    metadata = _metadata
+    ledgers = Table(
+        "rm_budget_ledgers",
+        _metadata,
+        Column("ledger_id", Uuid(as_uuid=False), primary_key=True),
+        Column("area", String(128), nullable=False),
+        Column("year", Integer, nullable=False),
+        sqlite_with_rowid=False,
+    )
+    entries = Table(
+        "rm_budget_entries",
+        _metadata,
+        Column("ledger_id", Uuid(as_uuid=False), primary_key=True),
+        Column("entry_id", Uuid(as_uuid=False), primary_key=True),
+        Column("category", String(32), nullable=False),
+        Column("amount", Euros, nullable=False),
+        sqlite_with_rowid=False,
+    )
+    actuals = Table(
+        "rm_budget_actuals",
+        _metadata,
+        Column("ledger_id", Uuid(as_uuid=False), primary_key=True),
+        Column("day", Date, primary_key=True),
+        Column("category", String(32), primary_key=True),
+        Column("actual", Euros, nullable=False),
+        sqlite_with_rowid=False,
+    )
+
+    @handles(_OPENED)
+    def _opened(self, event: Any, page: Page) -> None:
+        page.rows(self.ledgers).put(
+            ledger_id=str(event.originator_id), area=event.area, year=event.year
+        )
+
+    @handles(_COST_RECORDED)
+    def _cost(self, event: Any, page: Page) -> None:
+        ledger_id, amount = str(event.originator_id), event.amount.amount
+        page.rows(self.entries).put(
+            ledger_id=ledger_id,
+            entry_id=str(event.entry_id),
+            category=event.category,
+            amount=amount,
+        )
+        self._post(page, event, event.category, amount)
+
+    @handles(_ENTRY_REVERSED)
+    def _reversed(self, event: Any, page: Page) -> None:
+        original = page.rows(self.entries).get(
+            ledger_id=str(event.originator_id), entry_id=str(event.entry_id)
+        )
+        if original is not None:  # a revenue's reversal is no cost
+            self._post(page, event, original["category"], -original["amount"])
+
+    def _post(self, page: Page, event: Any, category: str, amount: Decimal) -> None:
+        ledger = page.rows(self.ledgers).get(ledger_id=str(event.originator_id))
+        if ledger is None:
+            raise ProjectionError(
+                f"budget: a posting at position {page.position} to a ledger never opened"
+            )
+        year = ledger["year"]
+        day = min(max(event.on, date(year, 1, 1)), date(year, 12, 31))
+        page.rows(self.actuals).add(
+            ledger_id=ledger["ledger_id"], day=day, category=category, actual=amount
+        )
+
+    @classmethod
+    def report(
+        cls,
+        connection: Connection,
+        *,
+        year: int | None = None,
+        through: date | None = None,
+        by: str = "month",
+        published: bool = False,
+        parameters: Parameters | None = None,
+        **options: Any,
+    ) -> list[dict[str, Any]]:
+        """Rows of year, month (``YYYY-MM``; not with ``by="year"``), category, actual, budget,
+        difference (actual minus budget: positive is over budget) and, by year, ``used_percent``
+        and the budget's ``budget_reference``.
+
+        Every month of a ledger's year is listed up to ``through``; by year, actual and budget
+        are those of the year to the month of ``through``. A category without a budget
+        parameter has budget and difference None. The published form only adds the
+        ``suppressed`` column: euros are not counts of clients.
+        """
+        if options:
+            raise TypeError(f"the budget report has no options {sorted(options)}")
+        if by not in ("month", "year"):
+            raise ValueError(f"the budget report is by 'month' or 'year', not {by!r}")
+        parameters = parameters or default_parameters()
+        ledgers = connection.execute(select(cls.ledgers)).mappings().all()
+        statement = select(cls.actuals)
+        if through is not None:
+            statement = statement.where(cls.actuals.c.day <= through)
+        actual: dict[tuple[str, int, str], Decimal] = defaultdict(lambda: _ZERO)
+        for row in connection.execute(statement):
+            actual[(row.ledger_id, row.day.month, row.category)] += row.actual
+        rows: list[dict[str, Any]] = []
+        for ledger in sorted(ledgers, key=lambda row: (row["year"], row["area"])):
+            ledger_year = ledger["year"]
+            if year is not None and ledger_year != year:
+                continue
+            if through is not None and through < date(ledger_year, 1, 1):
+                continue
+            last_month = 12 if through is None or through.year > ledger_year else through.month
+            on = (
+                date(ledger_year, 12, 31)
+                if through is None
+                else min(through, date(ledger_year, 12, 31))
+            )
+            for category in CATEGORIES:
+                annual, reference = _annual_budget(parameters, category, on)
+                months = annual.split([1] * 12) if annual is not None else None
+                spent = [actual[(ledger["ledger_id"], m, category)] for m in range(1, 13)]
+                if by == "year":
+                    total = sum(spent[:last_month], _ZERO)
+                    budget = (
+                        None
+                        if months is None
+                        else sum((money.amount for money in months[:last_month]), _ZERO)
+                    )
+                    rows.append(
+                        {
+                            "year": ledger_year,
+                            "category": category,
+                            "actual": total,
+                            "budget": budget,
+                            "difference": None if budget is None else total - budget,
+                            "used_percent": percent(total, budget),
+                            "budget_reference": reference,
+                        }
+                    )
+                    continue
+                for month in range(1, last_month + 1):
+                    budget = None if months is None else months[month - 1].amount
+                    rows.append(
+                        {
+                            "year": ledger_year,
+                            "month": f"{ledger_year:04d}-{month:02d}",
+                            "category": category,
+                            "actual": spent[month - 1],
+                            "budget": budget,
+                            "difference": None if budget is None else spent[month - 1] - budget,
+                        }
+                    )
+        if by == "month":
+            rows.sort(key=lambda row: (row["month"], CATEGORIES.index(row["category"])))
+        return suppress(rows, counts=()) if published else rows
+
+
+def _annual_budget(
+    parameters: Parameters, category: str, on: date
+) -> tuple[Money | None, str | None]:
+    """A category's annual budget in force on ``on`` and its reference, or (None, None)."""
+    try:
+        entry = parameters.entry(budget_parameter(category), on)
+    except ParameterError:
+        return None, None
+    return Money(entry.value), f"{entry.reference} ({entry.source_file}, from {entry.valid_from})"

@@ -1,0 +1,138 @@
+"""Writing a page's changed rows: one ``INSERT … ON CONFLICT DO UPDATE`` per table and page.
+
+The statements are built with SQLAlchemy Core. Executing a Core statement once per row cost
+about three microseconds of parameter handling per row on SQLite, and psycopg's ``executemany``
+over twenty on PostgreSQL, more than decoding the event that changed the row. So on SQLite the
+statement is compiled once per schema and run as one driver-level ``executemany`` (inside the
+connection's transaction, with the column types' bind processors applied); on PostgreSQL the rows
+go as one array per column and ``unnest`` turns them back into rows: one statement, one round
+trip. Other databases get a Core delete and insert of the same rows.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+__all__ = ["Upsert"]
+
+_Plan = tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Any]]]
+
+
+class Upsert:
+    """Inserts rows of one table, replacing the rows with the same primary key."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.key_names = tuple(column.name for column in table.primary_key.columns)
+        self.value_names = tuple(c.name for c in table.columns if c.name not in self.key_names)
+        self._sqlite: dict[str | None, _Plan] = {}
+        self._postgresql: Any = None
+        columns = self.table.primary_key.columns
+        self._delete = delete(self.table).where(
+            and_(*(column == bindparam(column.name) for column in columns))
+        )
+
+    def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Write ``rows`` (each with every column) in one statement."""
+        if not rows:
+            return
+        dialect = connection.dialect.name
+        if dialect == "sqlite":
+            self._execute_sqlite(connection, rows)
+        elif dialect == "postgresql":
+            if self._postgresql is None:
+                self._postgresql = self._unnest_statement()
+            columns = {c.name: [row[c.name] for row in rows] for c in self.table.columns}
+            connection.execute(self._postgresql, columns)
+        else:
+            keys = [{name: row[name] for name in self.key_names} for row in rows]
+            connection.execute(self.delete_statement(), keys)
+            connection.execute(insert(self.table), list(rows))
+
+    def delete_statement(self) -> Any:
+        """``DELETE`` of one row by its primary key (bound by column name)."""
+        return self._delete
+
+    def _on_conflict(self, statement: Any) -> Any:
+        if not self.value_names:
+            return statement.on_conflict_do_nothing(index_elements=list(self.key_names))
+        return statement.on_conflict_do_update(
+            index_elements=list(self.key_names),
+            set_={name: statement.excluded[name] for name in self.value_names},
+        )
+
+    def _execute_sqlite(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        translate = connection.get_execution_options().get("schema_translate_map") or {}
+        schema = translate.get(self.table.schema, self.table.schema)
+        plan = self._sqlite.get(schema)
+        if plan is None:
+            plan = self._sqlite[schema] = self._compile_sqlite(connection, schema)
+        sql, values, processors = plan
+        if not processors:
+            parameters = [values(row) for row in rows]
+        else:
+            parameters = []
+            for row in rows:
+                items = list(values(row))
+                for position, process in processors:
+                    items[position] = process(items[position])
+                parameters.append(tuple(items))
+        connection.exec_driver_sql(sql, parameters)
+
+    def _compile_sqlite(self, connection: Connection, schema: str | None) -> _Plan:
+        table = self.table
+        if schema is not None and schema != table.schema:
+            table = table.to_metadata(MetaData(), schema=schema)
+        compiled = self._on_conflict(sqlite.insert(table)).compile(dialect=connection.dialect)
+        order = tuple(compiled.positiontup or ())
+        values = operator.itemgetter(*order) if len(order) > 1 else _single(order[0])
+        processors = [
+            (order.index(column.name), process)
+            for column in table.columns
+            if (process := _bind_processor(column, connection.dialect)) is not None
+        ]
+        return compiled.string, values, processors
+
+    def _unnest_statement(self) -> Any:
+        """``INSERT … SELECT * FROM unnest(:a::type[], :b::type[], …) ON CONFLICT …``."""
+        columns = list(self.table.columns)
+        arrays = [cast(bindparam(column.name), postgresql.ARRAY(column.type)) for column in columns]
+        rows = (
+            func.unnest(*arrays).table_valued(*(column.name for column in columns)).render_derived()
+        )
+        statement = postgresql.insert(self.table).from_select(
+            [column.name for column in columns], select(*rows.c)
+        )
+        return self._on_conflict(statement)
+
+
+def _single(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    def values(row: dict[str, Any]) -> tuple[Any, ...]:
+        return (row[name],)
+
+    return values
+
+
+def _bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind processor as the dialect implements it (a generic ``Date`` has
+    none of its own; SQLite's ``DATE`` turns dates into text)."""
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor

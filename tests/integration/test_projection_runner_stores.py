@@ -1,0 +1,187 @@
+"""The projection runner on a SQLite file and on PostgreSQL: the same tables, resumable, exact."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from uuid import UUID
+
+import pytest
+from employment_domain.projections import (
+    Caseload,
+    ProjectionConflictError,
+    ProjectionRunner,
+    ReadModel,
+    all_projections,
+    position_known_at,
+)
+from employment_domain.projections.reading import LogReader
+from sqlalchemy import text
+
+from employment_domain.application import EmploymentArea
+from employment_domain.clients import Client
+from employment_domain.readonly import open_for_audit
+from employment_domain.values import MunicipalityCode
+
+ESPOO, KAUNIAINEN = MunicipalityCode("049"), MunicipalityCode("235")
+
+
+def write_clients(area: EmploymentArea, count: int, *, first: int = 0) -> None:
+    """Jobseekers who start, some of whom move, end and restart (about three events each)."""
+    saved = []
+    for number in range(first, first + count):
+        on = date(2025, 1, 1) + timedelta(days=number % 120)
+        client = Client.start_job_search(
+            UUID(int=number + 1),
+            on=on,
+            municipality=ESPOO if number % 3 else KAUNIAINEN,
+            birth_date=date(1975 + number % 30, 1, 1),
+        )
+        if number % 4 == 0:
+            moved_to = KAUNIAINEN if client.municipality == ESPOO else ESPOO
+            client.change_facts(on=on + timedelta(days=5), municipality=moved_to)
+        if number % 2 == 0:
+            client.end_job_search(on=on + timedelta(days=40), reason="employed")
+            if number % 6 == 0:
+                client.restart_job_search(on=on + timedelta(days=90), parameters=area.parameters)
+        saved.append(client)
+    area.save(*saved)
+
+
+def test_the_default_read_model_builds_the_caseload_beside_the_store(durable_store: str) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 60)
+    read_model = ReadModel.for_store(durable_store)
+    progress = ProjectionRunner(area, read_model, [Caseload()], page_size=25).catch_up()
+    head = area.recorder.max_notification_id()
+    assert (progress.position, progress.events) == (head, head)
+    report = read_model.report(Caseload)
+    assert sum(r["started"] for r in report) == 60
+    assert report[-1]["month"] == "2025-05"
+    assert sum(r["moved_in"] for r in report) == sum(r["moved_out"] for r in report) > 0
+    reference = ReadModel("sqlite://")
+    ProjectionRunner(area, reference, [Caseload()]).catch_up()
+    assert read_model.snapshot([Caseload()]) == reference.snapshot([Caseload()])
+
+
+def test_the_tables_sit_in_the_stores_postgres_schema_with_the_read_model_prefix(
+    postgres_url: str,
+) -> None:
+    area = EmploymentArea(postgres_url)
+    write_clients(area, 5)
+    read_model = ReadModel.for_store(postgres_url)
+    ProjectionRunner(area, read_model, [Caseload()]).catch_up()
+    schema = parse_qs(urlsplit(postgres_url).query)["schema"][0]
+    with read_model.engine.connect() as connection:
+        tables = connection.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema"
+                " ORDER BY table_name"
+            ),
+            {"schema": schema},
+        ).scalars()
+        assert list(tables) == [
+            "employmentarea_events",
+            "rm_caseload_clients",
+            "rm_caseload_days",
+            "rm_tracking",
+        ]
+
+
+def test_a_runner_in_another_application_instance_resumes_where_the_first_stopped(
+    durable_store: str,
+) -> None:
+    writer = EmploymentArea(durable_store)
+    write_clients(writer, 40)
+    middle = writer.recorder.max_notification_id() or 0
+    ProjectionRunner(
+        writer, ReadModel.for_store(durable_store), [Caseload()], page_size=30
+    ).catch_up()
+    write_clients(writer, 40, first=40)
+    reader = open_for_audit(durable_store)
+    progress = ProjectionRunner(reader, ReadModel.for_store(durable_store), [Caseload()]).catch_up()
+    assert progress.events == (writer.recorder.max_notification_id() or 0) - middle
+    reference = ReadModel("sqlite://")
+    ProjectionRunner(writer, reference, [Caseload()]).catch_up()
+    live = ReadModel.for_store(durable_store)
+    assert live.snapshot([Caseload()]) == reference.snapshot([Caseload()])
+
+
+def test_a_runner_that_lost_the_race_writes_nothing(durable_store: str) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 30)
+    read_model = ReadModel.for_store(durable_store)
+    slow = ProjectionRunner(area, read_model, [Caseload()], page_size=10)
+    fast = ProjectionRunner(area, ReadModel.for_store(durable_store), [Caseload()], page_size=10)
+
+    def overtaken(_: object) -> None:
+        fast.catch_up(stop=35)
+
+    with pytest.raises(ProjectionConflictError):
+        slow.catch_up(on_page=overtaken)
+    assert read_model.positions() == {"caseload": 35}
+    reference = ReadModel("sqlite://")
+    ProjectionRunner(area, reference, [Caseload()]).catch_up(stop=35)
+    assert read_model.snapshot([Caseload()]) == reference.snapshot([Caseload()])
+
+
+def test_the_log_reader_matches_the_recorder_and_the_mapper(durable_store: str) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 12)
+    reader = LogReader(area)
+    topics = sorted(Caseload.handlers)[:2]
+    for stop, chosen in ((None, []), (20, []), (None, topics)):
+        notifications = area.recorder.select_notifications(
+            start=3, limit=50, stop=stop, topics=chosen, inclusive_of_start=False
+        )
+        rows = reader.page(after=3, limit=50, stop=stop, topics=chosen)
+        assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+            (n.id, n.topic, n.originator_version, n.state) for n in notifications
+        ]
+        for row, notification in zip(rows, notifications, strict=True):
+            assert vars(reader.decode(row)) == vars(area.mapper.to_domain_event(notification))
+
+
+def test_stopping_at_a_recorded_time_on_each_store(durable_store: str) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 3)
+    cut = _event_at(area, 4).timestamp
+    write_clients(area, 3, first=3)
+    position = position_known_at(area, cut)
+    read_model = ReadModel.for_store(durable_store)
+    progress = ProjectionRunner(area, read_model, [Caseload()]).catch_up(until=cut)
+    assert progress.position == position >= 4
+    assert position < (area.recorder.max_notification_id() or 0)
+
+
+def _event_at(area: EmploymentArea, position: int) -> Any:
+    notification = area.recorder.select_notifications(start=position, limit=1)[0]
+    return area.mapper.to_domain_event(notification)
+
+
+def test_the_projection_process_builds_the_tables_from_a_read_only_store(
+    durable_store: str,
+) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 20)
+    area.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "employment_domain.projections", durable_store, "--progress"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    area = EmploymentArea(durable_store)
+    head = area.recorder.max_notification_id()
+    assert result.stdout.splitlines()[-1] == f"done position {head} events {head}"
+    reference = ReadModel("sqlite://")
+    ProjectionRunner(area, reference).catch_up()
+    live = ReadModel.for_store(durable_store)
+    every = all_projections()
+    assert set(live.positions().values()) == {head}
+    assert live.snapshot(every) == reference.snapshot(every)
