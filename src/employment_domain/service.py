@@ -9,6 +9,7 @@ ordered history that projections and auditors read.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -59,7 +60,7 @@ class AreaService(Application[UUID]):
         )
         try:
             super().__init__(env=settings)
-        except (PersistenceError, OSError) as error:
+        except (PersistenceError, OSError, sqlite3.DatabaseError) as error:
             raise StoreError(
                 f"cannot open the event store {self.store_description!r}: {_first_line(error)}"
             ) from error

@@ -155,3 +155,11 @@ def test_the_store_may_be_named_by_the_environment(
         on=date(2025, 1, 2), municipality="049", birth_date=date(1990, 1, 1)
     )
     assert (tmp_path / "from-env.db").is_file()
+
+
+def test_a_file_that_is_not_a_sqlite_database_is_a_store_error(tmp_path: Path) -> None:
+    impostor = tmp_path / "notes.db"
+    impostor.write_bytes(b"these are meeting notes, not a database" * 100)
+    with pytest.raises(StoreError, match="notes.db"):
+        EmploymentArea(str(impostor))
+    assert impostor.read_bytes().startswith(b"these are meeting notes")
