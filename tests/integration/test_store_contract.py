@@ -160,6 +160,6 @@ def test_the_store_may_be_named_by_the_environment(
 def test_a_file_that_is_not_a_sqlite_database_is_a_store_error(tmp_path: Path) -> None:
     impostor = tmp_path / "notes.db"
     impostor.write_bytes(b"these are meeting notes, not a database" * 100)
-    with pytest.raises(StoreError, match="notes.db"):
+    with pytest.raises(StoreError, match=r"notes\.db"):
         EmploymentArea(str(impostor))
     assert impostor.read_bytes().startswith(b"these are meeting notes")
