@@ -56,6 +56,34 @@ def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
     ]
 
 
+def _demo(*, scales: tuple[float, ...]) -> list[Figure]:
+    """The demo year on a SQLite file: events per second and the duration, per scale."""
+    import tempfile
+    import time
+
+    from employment_domain.application import EmploymentArea
+    from employment_domain.demo import run_demo
+
+    figures = []
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as folder:
+            area = EmploymentArea(str(Path(folder) / "demo.db"))
+            started = time.perf_counter()
+            summary = run_demo(area, scale=scale)
+            elapsed = time.perf_counter() - started
+            area.close()
+        figures.append(
+            Figure(
+                section="7 demo",
+                name=f"demo year at scale {scale} ({summary.events_written:,} events,"
+                f" {elapsed:.1f} s)",
+                rate=summary.events_written / elapsed,
+                unit="ev/s",
+            )
+        )
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run in under 3 minutes")
@@ -92,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         record(routing.routing(decisions=5000 if quick else 50000, runs=runs))
         record(_projection_rebuild(events=20_000 if quick else 60_000, runs=runs))
         record(memory.memory(events=40_000 if quick else 1_000_000))
+        record(_demo(scales=(0.05,) if quick else (0.1, 1.0)))
     finally:
         stores.close()
     out = Path(arguments.out) if arguments.out else None
