@@ -10,14 +10,12 @@ rules that made it, even after the rule files have changed.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
 import attrs
-from eventsourcing.persistence import Recording
 
 from employment_domain.clients import Client
 from employment_domain.commands.clients import ClientCommands
@@ -112,7 +110,6 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         self.routing_engine = routing_engine if routing_engine is not None else default_engine()
         self._archived: set[str] = set()
         self._rulebooks: dict[str, Rulebook] = {self.rulebook.version: self.rulebook}
-        self._riders = threading.local()
         super().__init__(db, **kwargs)
 
     # -- deciding ----------------------------------------------------------------------------
@@ -258,8 +255,10 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         capacity: RoutingCapacity,
         referral_id: UUID,
     ) -> Decision:
-        facts = self.routing_facts(
-            client_id,
+        """Load the client once, decide, and save the referral with its seat and archive record."""
+        client = self.get_client(client_id)
+        facts = self.client_routing_facts(
+            client,
             on=on,
             service_type=service_type,
             authority_task=authority_task,
@@ -268,19 +267,15 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         decision = self.routing_engine.decide(self.rulebook, facts, on=on)
         seat = self._seat_for(decision, client_id=client_id, referral_id=referral_id, on=on)
         record = self._archive_record(on)
+        client.refer_to_service(
+            on=on, referral_id=referral_id, service_type=service_type, decision=decision
+        )
         try:
-            self._riders.records = [*([record] if record is not None else []), *seat]
-            self.refer_to_service(
-                client_id,
-                on=on,
-                service_type=service_type,
-                decision=decision,
-                referral_id=referral_id,
-            )
+            self.save(client, *seat, *([record] if record is not None else []))
         except ConcurrentUpdateError:
             if seat or record is None or not self._is_archived(record.rulebook_version):
                 raise
-            self._riders.records = []  # another writer archived this version first
+            # Another writer archived this rulebook version first: refer without the record.
             self.refer_to_service(
                 client_id,
                 on=on,
@@ -288,8 +283,6 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
                 decision=decision,
                 referral_id=referral_id,
             )
-        finally:
-            self._riders.records = []
         if record is not None:
             self._archived.add(record.rulebook_version)
         return decision
@@ -307,14 +300,6 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         procurement = self.get_procurement(procurement_id)
         procurement.reserve_seat(on=on, client_id=client_id, referral_id=referral_id)
         return [procurement]
-
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Save, adding any archive record that rides with this command's save."""
-        riders = getattr(self._riders, "records", None)
-        if riders:
-            self._riders.records = []
-            objs = (*objs, *riders)
-        return super().save(*objs, **kwargs)
 
     # -- auditing ----------------------------------------------------------------------------
 
