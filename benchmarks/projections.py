@@ -56,6 +56,35 @@ _COLUMNS = "notification_id, topic, originator_id, originator_version, state"
 _MUNICIPALITIES = (MunicipalityCode("049"), MunicipalityCode("235"))
 
 
+class _Pool:
+    """Clients in no particular order: a random sample and a removal in constant time.
+
+    ``list.remove`` compares aggregates one by one, which made writing a long history
+    quadratic (a million events would take hours).
+    """
+
+    def __init__(self) -> None:
+        self.clients: list[Client] = []
+        self._index: dict[uuid.UUID, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.clients)
+
+    def add(self, client: Client) -> None:
+        self._index[client.id] = len(self.clients)
+        self.clients.append(client)
+
+    def remove(self, client: Client) -> None:
+        index = self._index.pop(client.id)
+        last = self.clients.pop()
+        if last is not client:
+            self.clients[index] = last
+            self._index[last.id] = index
+
+    def sample(self, rnd: random.Random, count: int) -> list[Client]:
+        return rnd.sample(self.clients, min(len(self.clients), count))
+
+
 def write_history(area: EmploymentArea, events: int, *, seed: int = 6) -> int:
     """Write about ``events`` jobseeker events, day by day as an area records them.
 
@@ -66,8 +95,7 @@ def write_history(area: EmploymentArea, events: int, *, seed: int = 6) -> int:
     rnd = random.Random(seed)
     written = 0
     day = date(2025, 1, 1)
-    active: list[Client] = []
-    ended: list[Client] = []
+    active, ended = _Pool(), _Pool()
     while written < events:
         touched: dict[uuid.UUID, Client] = {}
         for _ in range(rnd.randrange(20, 60)):
@@ -77,21 +105,21 @@ def write_history(area: EmploymentArea, events: int, *, seed: int = 6) -> int:
                 municipality=rnd.choice(_MUNICIPALITIES),
                 birth_date=date(1980, 5, 1),
             )
-            active.append(client)
+            active.add(client)
             touched[client.id] = client
-        for client in rnd.sample(active, min(len(active), rnd.randrange(0, 15))):
+        for client in active.sample(rnd, rnd.randrange(0, 15)):
             other = next(m for m in _MUNICIPALITIES if m != client.municipality)
             client.change_facts(on=day, municipality=other)
             touched[client.id] = client
-        for client in rnd.sample(active, min(len(active), rnd.randrange(10, 40))):
+        for client in active.sample(rnd, rnd.randrange(10, 40)):
             active.remove(client)
             client.end_job_search(on=day, reason="employed")
-            ended.append(client)
+            ended.add(client)
             touched[client.id] = client
-        for client in rnd.sample(ended, min(len(ended), rnd.randrange(0, 15))):
+        for client in ended.sample(rnd, rnd.randrange(0, 15)):
             ended.remove(client)
             client.restart_job_search(on=day, parameters=area.parameters)
-            active.append(client)
+            active.add(client)
             touched[client.id] = client
         written += sum(len(client.pending_events) for client in touched.values())
         area.save(*touched.values())
