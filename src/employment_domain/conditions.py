@@ -28,6 +28,7 @@ __all__ = [
     "compile_condition",
     "compile_first_match",
     "condition_facts",
+    "condition_source",
     "condition_tests",
     "condition_to_data",
     "describe_condition",
@@ -284,7 +285,7 @@ def condition_to_data(condition: Condition, catalogue: Mapping[str, FactDefiniti
 def compile_condition(condition: Condition) -> Callable[[Mapping[str, Any]], bool]:
     """A Python function of the facts that is true exactly when the condition holds."""
     constants: list[Any] = []
-    source = f"lambda facts: {_source(condition, constants)}"
+    source = f"lambda facts: {condition_source(condition, constants)}"
     namespace = {f"_c{index}": value for index, value in enumerate(constants)}
     function: Callable[[Mapping[str, Any]], bool] = eval(source, namespace)
     return function
@@ -299,7 +300,7 @@ def compile_first_match(conditions: Sequence[Condition]) -> Callable[[Mapping[st
     constants: list[Any] = []
     lines = ["def first_match(facts):"]
     for index, condition in enumerate(conditions):
-        lines.append(f"    if {_source(condition, constants)}: return {index}")
+        lines.append(f"    if {condition_source(condition, constants)}: return {index}")
     lines.append("    return -1")
     namespace: dict[str, Any] = {f"_c{i}": value for i, value in enumerate(constants)}
     exec("\n".join(lines), namespace)
@@ -310,24 +311,34 @@ def compile_first_match(conditions: Sequence[Condition]) -> Callable[[Mapping[st
 _PYTHON_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
-def _source(condition: Condition, constants: list[Any]) -> str:
+def condition_source(
+    condition: Condition, constants: list[Any], variables: Mapping[str, str] | None = None
+) -> str:
+    """The condition as a Python expression; its values are appended to ``constants``.
+
+    The expression names the values ``_c0``, ``_c1``... (the index in ``constants``), so rule
+    values reach generated code as bound constants, never as text. It reads each fact as
+    ``facts[name]``, or as the local variable ``variables`` names for it, so code that already
+    holds the facts in variables (the fact checker) tests them without looking them up again.
+    """
     if isinstance(condition, FactTest):
         constants.append(
             frozenset(condition.value) if condition.op in ("in", "not_in") else condition.value
         )
         constant = f"_c{len(constants) - 1}"
-        fact = f"facts[{condition.fact!r}]"
+        fact = f"facts[{condition.fact!r}]" if variables is None else variables[condition.fact]
         if condition.op == "in":
             return f"({fact} in {constant})"
         if condition.op == "not_in":
             return f"({fact} not in {constant})"
         return f"({fact} {_PYTHON_OPS[condition.op]} {constant})"
     if isinstance(condition, Not):
-        return f"(not {_source(condition.part, constants)})"
+        return f"(not {condition_source(condition.part, constants, variables)})"
     if not condition.parts:
         return "True" if isinstance(condition, All) else "False"
     joiner = " and " if isinstance(condition, All) else " or "
-    return "(" + joiner.join(_source(part, constants) for part in condition.parts) + ")"
+    parts = (condition_source(part, constants, variables) for part in condition.parts)
+    return "(" + joiner.join(parts) + ")"
 
 
 def holds(test: FactTest, value: Any) -> bool:

@@ -7,6 +7,7 @@ history never re-runs rules; an audit re-runs them to prove they still give the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -15,7 +16,7 @@ import attrs
 
 from employment_domain.errors import EmploymentDomainError
 
-__all__ = ["Decision", "DecisionError", "Route"]
+__all__ = ["Decision", "DecisionError", "Route", "trusted_decision"]
 
 
 class DecisionError(EmploymentDomainError, ValueError):
@@ -43,6 +44,9 @@ def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> No
 
 
 def _to_route(value: object) -> Route:
+    """The route named by ``value``; a Route is taken as it is, since calling Route is slow."""
+    if isinstance(value, Route):
+        return value
     if isinstance(value, str) and value in Route._value2member_map_:
         return Route(value)
     known = ", ".join(route.value for route in Route)
@@ -95,3 +99,56 @@ class Decision:
             procurement_id=data.get("procurement_id"),
             decided_on=(date.fromisoformat(data["decided_on"]) if data.get("decided_on") else None),
         )
+
+
+def _slot_setter(name: str) -> Callable[[Decision, Any], None]:
+    """The setter of one of a decision's slots, which a frozen class's ``__setattr__`` refuses."""
+    setter: Callable[[Decision, Any], None] = Decision.__dict__[name].__set__
+    return setter
+
+
+_FIELDS = (
+    "route",
+    "unit",
+    "rule_id",
+    "rulebook_version",
+    "facts",
+    "service_type",
+    "procurement_id",
+    "decided_on",
+)
+if tuple(field.name for field in attrs.fields(Decision)) != _FIELDS:  # pragma: no cover
+    raise ImportError("trusted_decision must set every field of Decision; update it")
+_NEW = object.__new__
+_SET_ROUTE, _SET_UNIT, _SET_RULE_ID, _SET_VERSION = map(_slot_setter, _FIELDS[:4])
+_SET_FACTS, _SET_SERVICE_TYPE, _SET_PROCUREMENT_ID, _SET_DECIDED_ON = map(_slot_setter, _FIELDS[4:])
+
+
+def trusted_decision(
+    route: Route,
+    unit: str,
+    rule_id: str,
+    rulebook_version: str,
+    facts: dict[str, Any],
+    service_type: str | None,
+    procurement_id: str | None,
+    decided_on: date,
+) -> Decision:
+    """The decision with these fields, built without the constructor's checks: rulebooks only.
+
+    A rulebook calls this for every routing decision with a route, unit, rule id and version
+    that ``Decision(...)`` has already accepted once for that rule (they come from the rule
+    files, not from the caller, and do not change), and facts it has checked itself. Checking
+    them again would only cost time; it cost more than finding the rule. Everything else,
+    above all a decision read back from an event, goes through ``Decision(...)``, which checks.
+    """
+    decision: Decision = _NEW(Decision)
+    _SET_ROUTE(decision, route)
+    _SET_UNIT(decision, unit)
+    _SET_RULE_ID(decision, rule_id)
+    _SET_VERSION(decision, rulebook_version)
+    _SET_FACTS(decision, facts)
+    _SET_SERVICE_TYPE(decision, service_type)
+    _SET_PROCUREMENT_ID(decision, procurement_id)
+    _SET_DECIDED_ON(decision, decided_on)
+    return decision

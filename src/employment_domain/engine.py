@@ -126,6 +126,9 @@ def no_rule_matched(rulebook: Rulebook, facts: Mapping[str, Any], on: date) -> N
 
 
 def _check_date(on: object) -> None:
+    """Refuse anything but a business date; a plain date, the usual case, is passed at once."""
+    if on.__class__ is date:
+        return
     if not isinstance(on, date) or hasattr(on, "hour"):
         raise RoutingError(f"a routing decision needs a business date (datetime.date): {on!r}")
 

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import yaml
@@ -32,7 +32,7 @@ from employment_domain.conditions import (
     describe_condition,
     partial,
 )
-from employment_domain.decisions import Decision, Route
+from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
 from employment_domain.parameters import load_yaml
 from employment_domain.routing_facts import (
     Constraint,
@@ -82,6 +82,22 @@ class RulebookFileError(RoutingError, ValueError):
         )
 
 
+class _Head(NamedTuple):
+    """A rule's outcome as :meth:`Rulebook.decision` needs it, after the decision's checks.
+
+    ``unit`` is the fixed unit, or None when the unit comes from the fact ``unit_from``, whose
+    checked units ``units`` maps by value.
+    """
+
+    route: Route
+    unit: str | None
+    unit_from: str | None
+    units: Mapping[Any, str]
+    procure: str | None
+    procure_from: str | None
+    contract_from: str | None
+
+
 class Rulebook:
     """A validated set of routing rules with its fact catalogue, districts and version.
 
@@ -116,6 +132,8 @@ class Rulebook:
             compile_first_match([rule.condition for rule in rules]) for rules in self._in_force
         ]
         self._checker = FactChecker(self.facts, self.districts, self.constraints)
+        heads = {id(rule): self._head(rule) for rule in self.rules}
+        self._heads = {key: head for key, head in heads.items() if head is not None}
         self._district_index = district_index(self.districts)
 
     # -- loading -----------------------------------------------------------------------------
@@ -280,7 +298,33 @@ class Rulebook:
         return self._checker.normalise(facts)
 
     def decision(self, rule: Rule, facts: dict[str, Any], on: date) -> Decision:
-        """The decision that ``rule`` gives for these (normalised) facts on ``on``."""
+        """The decision that ``rule`` gives for these (normalised) facts on ``on``.
+
+        A rule of this rulebook whose outcome the decision's checks accepted when the rulebook
+        was built gets its decision without checking it again (see :func:`trusted_decision`);
+        any other rule, or a unit its outcome cannot vouch for, goes the checking way, which
+        raises what it always raised.
+        """
+        head = self._heads.get(id(rule))
+        if head is not None:
+            route, unit, unit_from, units, procure, procure_from, contract_from = head
+            if unit_from is not None:
+                unit = units.get(facts[unit_from])
+            if unit is not None:
+                return trusted_decision(
+                    route,
+                    unit,
+                    rule.id,
+                    self.version,
+                    facts,
+                    procure if procure_from is None else facts[procure_from],
+                    facts[contract_from] if contract_from else None,
+                    on,
+                )
+        return self._checked_decision(rule, facts, on)
+
+    def _checked_decision(self, rule: Rule, facts: dict[str, Any], on: date) -> Decision:
+        """The decision built by the checking constructor (any rule, any unit)."""
         outcome = rule.outcome
         unit = outcome.unit
         if unit is None:
@@ -300,6 +344,42 @@ class Rulebook:
             service_type=procured,
             procurement_id=facts[outcome.contract_from] if outcome.contract_from else None,
             decided_on=on,
+        )
+
+    def _head(self, rule: Rule) -> _Head | None:
+        """What decides ``rule``'s decisions besides the facts, once checked; None if unchecked.
+
+        The route, unit, rule id and version are put to ``Decision(...)`` once here, for each
+        unit the outcome can give; a unit (or a rule) that it refuses is left out, so that its
+        decisions go the checking way and fail there as before.
+        """
+        outcome = rule.outcome
+        unit_from = outcome.unit_from if outcome.unit is None else None
+        candidates: dict[Any, Any]  # unit names as written in the outcome or the catalogue
+        if unit_from is None:
+            candidates = {None: outcome.unit}
+        elif unit_from in self.facts:
+            candidates = dict(self.facts[unit_from].units)
+        else:
+            return None
+        units: dict[Any, str] = {}
+        route: Route | None = None
+        for value, unit in candidates.items():
+            try:
+                checked = Decision(outcome.route, unit, rule.id, self.version)
+            except DecisionError:
+                continue
+            route, units[value] = checked.route, checked.unit
+        if route is None:
+            return None
+        return _Head(
+            route,
+            units.get(None) if unit_from is None else None,
+            unit_from,
+            units,
+            outcome.procure,
+            outcome.procure_from,
+            outcome.contract_from,
         )
 
     def forced_authority_task(self, facts: Mapping[str, Any]) -> bool:
