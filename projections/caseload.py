@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from employment_domain.clients import Client
 
-from .projection import Page, Projection, ProjectionError, event_class, handles
+from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, event_class, handles
 from .suppression import suppress
 
 __all__ = ["FLOWS", "Caseload"]
@@ -71,6 +71,7 @@ class Caseload(Projection):
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("municipality", String(3), nullable=False),
         Column("active", Boolean, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
 

@@ -53,6 +53,7 @@ from employment_domain.target_groups import TARGET_GROUPS, derive_target_groups,
 
 from .figures import months
 from .projection import (
+    BY_ORIGINATOR,
     Page,
     Projection,
     ProjectionError,
@@ -112,6 +113,7 @@ class CaseloadGroups(Projection):
         Column("education_level", String(32), nullable=False),
         Column("first_residence_permit_on", Date),
         Column("partially_able_to_work", Boolean, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     clients = Table(
@@ -120,6 +122,7 @@ class CaseloadGroups(Projection):
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("started_on", Date, nullable=False),
         Column("facts_from", Date, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     searches = Table(
@@ -128,6 +131,7 @@ class CaseloadGroups(Projection):
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("started_on", Date, primary_key=True),
         Column("ended_on", Date),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     spans = Table(
@@ -138,6 +142,7 @@ class CaseloadGroups(Projection):
         Column("service_type", String(64)),
         Column("first_day", Date),
         Column("last_day", Date),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
 

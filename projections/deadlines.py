@@ -44,6 +44,7 @@ from employment_domain.parameters import ParameterError, Parameters, default_par
 
 from .figures import months, percent
 from .projection import (
+    BY_ORIGINATOR,
     Page,
     Projection,
     ProjectionError,
@@ -78,6 +79,7 @@ class Deadlines(Projection):
         _metadata,
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("started_on", Date, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     searches = Table(
@@ -88,6 +90,7 @@ class Deadlines(Projection):
         Column("interview_required", Boolean, nullable=False),
         Column("ended_on", Date),
         Column("initial_interview_on", Date),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     discussions = Table(
@@ -97,6 +100,7 @@ class Deadlines(Projection):
         Column("started_on", Date, primary_key=True),
         Column("held_on", Date, primary_key=True),
         Column("held", Integer, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
 

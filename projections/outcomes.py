@@ -45,6 +45,7 @@ from employment_domain.target_groups import add_months
 
 from .figures import median, percent
 from .projection import (
+    BY_ORIGINATOR,
     Page,
     Projection,
     ProjectionError,
@@ -96,6 +97,7 @@ class Outcomes(Projection):
         _metadata,
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("started_on", Date, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     searches = Table(
@@ -104,6 +106,7 @@ class Outcomes(Projection):
         Column("client_id", Uuid(as_uuid=False), primary_key=True),
         Column("started_on", Date, primary_key=True),
         Column("ended_on", Date),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     employments = Table(
@@ -115,6 +118,7 @@ class Outcomes(Projection):
         Column("starts_on", Date, nullable=False),
         Column("recorded_on", Date, nullable=False),
         Column("ended_on", Date),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     vacancies = Table(

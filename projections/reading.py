@@ -34,7 +34,7 @@ __all__ = ["LogReader", "Row"]
 #: A stored event in the log: (id, topic, originator_id, originator_version, state).
 Row = tuple[int, str, Any, int, bytes]
 #: Decoded values kept for reuse (municipalities, dates, money amounts repeat across events).
-_MAX_KNOWN = 100_000
+_MAX_KNOWN = 20_000
 _UNKNOWN: Any = object()
 _Target = tuple[type[Any], type[Any], Callable[[Any], Any]] | None
 

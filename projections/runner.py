@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import attrs
 from eventsourcing.application import Application
@@ -37,8 +38,9 @@ __all__ = [
 
 #: Notifications per read-model transaction unless the caller asks otherwise.
 DEFAULT_PAGE_SIZE = 5_000
-#: Cached rows kept between pages before the caches are dropped to bound memory.
-DEFAULT_MAX_CACHED_ROWS = 150_000
+#: Cached rows kept between pages; beyond it the rows cached longest ago are dropped, down to
+#: half of it, which bounds memory whatever the length of the history.
+DEFAULT_MAX_CACHED_ROWS = 100_000
 _SCAN_PAGE = 1_000
 
 _Handler = tuple[int, Projection, Callable[..., None]]
@@ -93,6 +95,12 @@ class ProjectionRunner:
             for topic, handler in projection.handlers.items():
                 self._dispatch.setdefault(topic, []).append((index, projection, handler))
         self._topics = sorted(self._dispatch)
+        self._prefetching = [
+            (index, frozenset(projection.handlers), self._rows[table])
+            for index, projection in enumerate(self.projections)
+            for table in projection.tables
+            if self._rows[table].by_originator
+        ]
         self._log = LogReader(app)
         self._positions: list[int] = []
         self._created = False
@@ -240,6 +248,7 @@ class ProjectionRunner:
                     self._claim(connection, index, reached)
                 for table_rows in self._rows.values():
                     table_rows.begin(connection)
+                self._prefetch(rows, reached)
                 page = Page(self._rows)
                 self._handle_all(rows, page)
                 for table_rows in self._rows.values():
@@ -249,8 +258,28 @@ class ProjectionRunner:
             raise
         for index in behind:
             positions[index] = reached
-        if sum(len(table_rows) for table_rows in self._rows.values()) > self.max_cached_rows:
-            self._forget()
+        cached = sum(len(table_rows) for table_rows in self._rows.values())
+        if cached > self.max_cached_rows:
+            share = (cached - self.max_cached_rows // 2) / cached
+            for table_rows in self._rows.values():
+                table_rows.evict(round(len(table_rows) * share))
+
+    def _prefetch(self, rows: Sequence[Row], reached: int) -> None:
+        """Read the rows of the page's aggregates in the tables keyed by them, a SELECT each."""
+        positions = self._positions
+        texts: list[str] | None = None
+        originators: dict[frozenset[str], set[str]] = {}
+        for index, topics, table_rows in self._prefetching:
+            if table_rows.complete or positions[index] >= reached:
+                continue
+            ids = originators.get(topics)
+            if ids is None:
+                if texts is None:
+                    texts = [_uuid_text(row[2]) for row in rows]
+                ids = originators[topics] = {
+                    text for text, row in zip(texts, rows, strict=True) if row[1] in topics
+                }
+            table_rows.prefetch(ids)
 
     def _handle_all(self, rows: Sequence[Row], page: Page) -> None:
         """Hand each event to every projection behind it; decode each event once."""
@@ -287,6 +316,17 @@ class ProjectionRunner:
                 f"projection {projection.name!r} in {self.read_model.description} moved from"
                 f" position {self._positions[index]} under another runner; nothing was written"
             )
+
+
+def _uuid_text(originator_id: Any) -> str:
+    """An aggregate id as the tables key it: ``str(UUID)`` (SQLite stores it as bare hex)."""
+    if type(originator_id) is str and len(originator_id) == 32 and originator_id.islower():
+        text = originator_id
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    try:
+        return str(originator_id if isinstance(originator_id, UUID) else UUID(originator_id))
+    except (TypeError, ValueError):
+        return str(originator_id)
 
 
 def position_known_at(app: Application[Any], when: datetime) -> int:

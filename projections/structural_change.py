@@ -48,7 +48,7 @@ from employment_domain.clients import Client
 from employment_domain.employers import Employer
 from employment_domain.procurements import Procurement
 
-from .projection import Page, Projection, event_class, handles
+from .projection import BY_ORIGINATOR, Page, Projection, event_class, handles
 from .suppression import suppress
 
 __all__ = ["CASE_COUNTS", "TRAINING", "StructuralChange"]
@@ -126,6 +126,7 @@ class StructuralChange(Projection):
         _uuid("notice_id", nullable=False),
         Column("notified_on", Date, nullable=False),
         Column("entitled", Boolean, nullable=False),
+        info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
     services = Table(

@@ -185,3 +185,54 @@ def test_the_projection_process_builds_the_tables_from_a_read_only_store(
     every = all_projections()
     assert set(live.positions().values()) == {head}
     assert live.snapshot(every) == reference.snapshot(every)
+
+
+def test_every_projection_built_with_a_tiny_row_cache_equals_one_built_with_a_large_one(
+    durable_store: str,
+) -> None:
+    """Rows dropped from the cache between pages are read back, by aggregate or one by one."""
+    from employment_domain.demo import run_demo
+
+    area = EmploymentArea(durable_store)
+    run_demo(area, scale=0.003)
+    head = area.recorder.max_notification_id()
+    assert head is not None
+    projections = all_projections()
+    read_model = ReadModel.for_store(durable_store)
+    for stop in (head // 3, 2 * head // 3, None):
+        ProjectionRunner(area, read_model, projections, page_size=97, max_cached_rows=40).catch_up(
+            stop=stop
+        )
+    reference = ReadModel("sqlite://")
+    ProjectionRunner(area, reference, projections).catch_up()
+    assert read_model.snapshot(projections) == reference.snapshot(projections)
+
+
+def test_rows_are_read_back_by_their_first_key_column_in_chunks(durable_store: str) -> None:
+    """More values than one statement holds, some matching several rows, some none."""
+    from employment_domain.projections.fetch import CHUNK, RowFetch
+    from sqlalchemy import Column, Date, Integer, MetaData, Table, Uuid
+
+    metadata = MetaData()
+    table = Table(
+        "rm_test_fetch",
+        metadata,
+        Column("client_id", Uuid(as_uuid=False), primary_key=True),
+        Column("day", Date, primary_key=True),
+        Column("count", Integer, nullable=False),
+    )
+    read_model = ReadModel.for_store(durable_store)
+    metadata.create_all(read_model.engine)
+    ids = [str(UUID(int=number + 1)) for number in range(CHUNK * 2 + 7)]
+    stored = [
+        {"client_id": client_id, "day": date(2025, 1, 1) + timedelta(days=day), "count": day}
+        for client_id in ids[::3]
+        for day in range(2)
+    ]
+    with read_model.engine.begin() as connection:
+        connection.execute(table.insert(), stored)
+        found = list(RowFetch(table).rows(connection, ids[1:]))
+    expected = [row for row in stored if row["client_id"] in set(ids[1:])]
+    key = lambda row: (row["client_id"], row["day"])  # noqa: E731
+    assert sorted(found, key=key) == sorted(expected, key=key)
+    assert len(found) == len(expected) > CHUNK
