@@ -222,15 +222,36 @@ def test_a_ruleset_durable_rules_does_not_know_is_a_named_engine_error() -> None
 
 
 @needs_durable_rules
-def test_each_durable_rules_session_is_deleted_after_its_evaluation() -> None:
+def test_routing_decisions_share_one_standing_session_that_holds_nothing_between_them() -> None:
     from employment_domain import engine as module
 
     engine = DurableRulesEngine()
-    engine.decide(default_rulebook(), FACTS, on=ON)
-    last_sid = str(next(module._SESSION_IDS) - 1)
-    ruleset = module._compiled(default_rulebook()).name
+    rulebook = default_rulebook()
+    first = engine.decide(rulebook, FACTS, on=ON)
+    second = engine.decide(rulebook, {**FACTS, "service_type": "employer_services"}, on=ON)
+    assert first.rule_id != second.rule_id
+    ruleset = module._compiled(rulebook).name
+    host = module._shared_host()
+    assert host.get_pending_events(ruleset, module._STANDING_SID) == []
+    assert host.get_facts(ruleset, module._STANDING_SID) == []
+    state = host.get_state(ruleset, module._STANDING_SID)
+    assert state[module._SEQ] == next(module._POSTS) - 1
+
+
+@needs_durable_rules
+def test_a_standing_session_whose_state_does_not_show_the_post_is_dropped_with_an_error() -> None:
+    from employment_domain import engine as module
+
+    def forgetful(c: Any) -> None:
+        c.s.fired = "0"  # records a label but not the post's sequence number
+
+    DurableRulesEngine.register(
+        {"test_forgetful": {"any": {"all": [{"m": {"$ex": {"kind": 1}}}], "run": forgetful}}}
+    )
+    with pytest.raises(RuleEngineError, match="recorded no action for post"):
+        module._post_to_standing_session("test_forgetful", {"kind": "calm"})
     with pytest.raises(Exception, match="309"):
-        module._shared_host().get_state(ruleset, last_sid)
+        module._shared_host().get_state("test_forgetful", module._STANDING_SID)
 
 
 def _rss_mib() -> float:
