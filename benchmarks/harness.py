@@ -29,6 +29,10 @@ class Figure:
     baseline_name: str = ""
     baseline_rate: float = 0.0
     target: float | None = None
+    #: For figures where lower is better (memory): the most the figure may be.
+    ceiling: float | None = None
+    #: For absolute targets where higher is better (decisions per second): the least it may be.
+    floor: float | None = None
     note: str = ""
     runs: list[float] = field(default_factory=list)
 
@@ -41,7 +45,11 @@ class Figure:
 
     @property
     def verdict(self) -> str:
-        """Whether the target ratio is met."""
+        """Whether the target ratio (or the ceiling, or the floor) is met."""
+        if self.ceiling is not None:
+            return "met" if self.rate <= self.ceiling else "missed"
+        if self.floor is not None:
+            return "met" if self.rate >= self.floor else "missed"
         if self.target is None or self.ratio is None:
             return ""
         return "met" if self.ratio >= self.target else "missed"
@@ -119,12 +127,11 @@ def markdown_table(figures: list[Figure]) -> str:
     ]
     for figure in figures:
         ratio = "" if figure.ratio is None else f"{figure.ratio:.1%}"
-        target = "" if figure.target is None else f"≥ {figure.target:.0%}"
         lines.append(
             f"| {figure.section} | {figure.name} | {format_rate(figure.rate)} {figure.unit}"
             f" | {figure.baseline_name} | "
             + (f"{format_rate(figure.baseline_rate)} {figure.unit}" if figure.baseline_rate else "")
-            + f" | {ratio} | {target} | {figure.verdict} |"
+            + f" | {ratio} | {_target(figure)} | {figure.verdict} |"
         )
     return "\n".join(lines)
 
@@ -135,9 +142,17 @@ def print_figure(figure: Figure) -> None:
     baseline = (
         f"  (raw {format_rate(figure.baseline_rate)} {figure.unit})" if figure.baseline_rate else ""
     )
-    target = "" if figure.target is None else f"  target ≥ {figure.target:.0%}: {figure.verdict}"
+    target = f"  target {_target(figure)}: {figure.verdict}" if figure.verdict else ""
     print(
         f"{figure.section:>14} | {figure.name:<44} {format_rate(figure.rate):>8} {figure.unit}"
         f"{baseline}{ratio}{target}",
         flush=True,
     )
+
+
+def _target(figure: Figure) -> str:
+    if figure.ceiling is not None:
+        return f"< {figure.ceiling:,.0f} {figure.unit}"
+    if figure.floor is not None:
+        return f"≥ {format_rate(figure.floor)} {figure.unit}"
+    return "" if figure.target is None else f"≥ {figure.target:.0%}"

@@ -44,6 +44,8 @@ TRAININGS = frozenset(
 )
 OMNIA_TRAININGS = frozenset({"labour_market_training", "training_try_out", "integration_training"})
 FIRST_DAY = date(2025, 1, 1)
+#: The issue's absolute target for a whole decision through durable_rules.
+DURABLE_FLOOR = 20_000
 
 
 def if_elif(facts: dict[str, Any], on: date) -> str:
@@ -82,6 +84,31 @@ def if_elif(facts: dict[str, Any], on: date) -> str:
     if service in TRAININGS:
         return "training_arranged_by_the_office_without_a_contract"
     raise LookupError("no rule matches")
+
+
+def bare_posts(rulebook: Rulebook, normalised: list[tuple[dict[str, Any], date]]) -> Any:
+    """durable_rules alone: the same messages posted straight to the Host, no lock, no checks.
+
+    What durable_rules itself costs per decision on this machine, so that the wrapper's own
+    share can be read off beside it.
+    """
+    from employment_domain import engine as module
+
+    compiled = module._compiled(rulebook)
+    host = module._shared_host()
+    messages = []
+    for facts, on in normalised:
+        message = {key: facts[name] for name, key in compiled.keys}
+        message[module._DAY] = on.toordinal()
+        message["sid"] = "bare"
+        messages.append(message)
+
+    def run() -> int:
+        for message in messages:
+            host.post(compiled.name, dict(message))
+        return len(messages)
+
+    return run
 
 
 def sample(
@@ -151,13 +178,24 @@ def routing(*, decisions: int, runs: int) -> list[Figure]:
         return run
 
     variants: dict[str, Any] = {"if/elif": (None, plain)}
+    if DURABLE_RULES_AVAILABLE:
+        variants["durable_rules: bare post"] = (None, bare_posts(rulebook, normalised))
     for name, engine in engines.items():
         variants[f"{name}: decide"] = (None, deciding(engine))
         variants[f"{name}: engine only"] = (None, choosing(engine))
     rates = interleaved(variants, runs=runs)
     baseline, _ = rates["if/elif"]
     figures = [
-        Figure("routing", name, rate, "decisions/s", "if/elif", baseline, runs=values)
+        Figure(
+            "3 routing",
+            name,
+            rate,
+            "decisions/s",
+            "if/elif",
+            baseline,
+            floor=DURABLE_FLOOR if name == "durable_rules: decide" else None,
+            runs=values,
+        )
         for name, (rate, values) in rates.items()
         if name != "if/elif"
     ]
@@ -167,7 +205,7 @@ def routing(*, decisions: int, runs: int) -> list[Figure]:
             reference, values = rates[f"reference evaluator: {kind}"]
             figures.append(
                 Figure(
-                    "routing",
+                    "3 routing",
                     f"reference vs durable_rules: {kind}",
                     reference,
                     "decisions/s",
@@ -177,7 +215,7 @@ def routing(*, decisions: int, runs: int) -> list[Figure]:
                     runs=values,
                 )
             )
-    figures.append(Figure("routing", "if/elif (raw baseline)", baseline, "decisions/s"))
+    figures.append(Figure("3 routing", "if/elif (raw baseline)", baseline, "decisions/s"))
     return figures
 
 

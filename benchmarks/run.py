@@ -24,6 +24,9 @@ from harness import Figure, describe_machine, markdown_table, print_figure
 
 import projections as projection_bench
 
+#: The profile findings, appended to BENCHMARKS.md under the table.
+FINDINGS = Path(__file__).resolve().parent / "findings.md"
+
 
 def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
     """Rebuild rates (caseload alone; all projections) against raw SELECT + json.loads."""
@@ -74,7 +77,7 @@ def _demo(*, scales: tuple[float, ...]) -> list[Figure]:
             area.close()
         figures.append(
             Figure(
-                section="7 demo",
+                section="6 demo",
                 name=f"demo year at scale {scale} ({summary.events_written:,} events,"
                 f" {elapsed:.1f} s)",
                 rate=summary.events_written / elapsed,
@@ -127,8 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     if out is None and not quick:
         out = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
     if out is not None:
-        text = "\n".join(["# Benchmarks", "", *describe_machine(), "", markdown_table(figures), ""])
-        out.write_text(text, encoding="utf-8")
+        kind = "`--quick` run" if quick else "full run"
+        head = ["# Benchmarks", "", f"From a {kind} of `benchmarks/run.py`:", ""]
+        table = [*describe_machine(), "", markdown_table(figures), ""]
+        # What profiling found is written by hand, kept beside the script, and carried along.
+        findings = FINDINGS.read_text(encoding="utf-8") if FINDINGS.exists() else ""
+        out.write_text("\n".join([*head, *table, findings]), encoding="utf-8")
         print(f"wrote {out}")
     return 0
 
