@@ -11,6 +11,7 @@ import pytest
 from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
 from employment_domain.engine import ReferenceEngine
 from employment_domain.rulebook import RoutingError, Rulebook, default_rulebook
+from tests.routing_examples import COACHING_CLIENT_FACTS
 
 ON = date(2025, 6, 2)
 FIELDS: dict[str, Any] = {
@@ -71,7 +72,7 @@ def test_every_rule_decides_as_the_checking_constructor_would() -> None:
         "purchase_contract_available": True,
         "purchase_contract_id": "P-1",
     }
-    facts = rulebook.normalise_facts({**FACTS_OF_A_COACHING_CLIENT, **contracts})
+    facts = rulebook.normalise_facts({**COACHING_CLIENT_FACTS, **contracts})
     for rule in rulebook.rules:
         for line in ("metro", "rail", "unknown"):
             seen = {**facts, "line": line}
@@ -91,7 +92,7 @@ def _with_outcomes(rulebook: Rulebook, **changes: Any) -> Rulebook:
 
 def test_a_blank_unit_in_a_hand_built_rulebook_is_still_refused_when_deciding() -> None:
     rulebook = _with_outcomes(default_rulebook(), unit=" ", unit_from=None)
-    facts = {**FACTS_OF_A_COACHING_CLIENT}
+    facts = {**COACHING_CLIENT_FACTS}
     with pytest.raises(DecisionError, match="a decision needs a non-empty unit: ' '"):
         ReferenceEngine().decide(rulebook, facts, on=ON)
 
@@ -104,29 +105,9 @@ def test_a_unit_the_catalogue_does_not_name_is_still_a_routing_error() -> None:
         facts, list(packaged.written_constraints), packaged.districts, list(packaged.rules)
     )
     engine = ReferenceEngine()
-    client = {**FACTS_OF_A_COACHING_CLIENT, "service_type": "job_placement"}
+    client = {**COACHING_CLIENT_FACTS, "service_type": "job_placement"}
     with pytest.raises(RoutingError, match="job_placement_in_house has no unit for line 'rail'"):
         engine.decide(rulebook, client, on=ON)
     assert engine.decide(rulebook, {**client, "district": "matinkyla"}, on=ON).unit == (
         "Matinkylä office"
     )
-
-
-FACTS_OF_A_COACHING_CLIENT: dict[str, Any] = {
-    "service_type": "coaching",
-    "is_statutory_authority_task": False,
-    "age": 40,
-    "young": False,
-    "foreign_language": False,
-    "highly_educated": False,
-    "long_term_unemployed": False,
-    "integration_phase": False,
-    "partially_able_to_work": False,
-    "needs_multi_agency_service": False,
-    "municipality": "049",
-    "district": "leppavaara",
-    "in_house_capacity_left": True,
-    "purchase_contract_available": False,
-    "omnia_contract_available": False,
-    "partner_cooperation": "none",
-}

@@ -23,27 +23,11 @@ from employment_domain.engine import (
     make_engine,
 )
 from employment_domain.rulebook import RoutingError, RoutingFactsError, Rulebook, default_rulebook
+from tests.routing_examples import COACHING_CLIENT_FACTS
 
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
 ON = date(2025, 6, 2)
-FACTS: dict[str, Any] = {
-    "service_type": "coaching",
-    "is_statutory_authority_task": False,
-    "age": 40,
-    "young": False,
-    "foreign_language": False,
-    "highly_educated": False,
-    "long_term_unemployed": False,
-    "integration_phase": False,
-    "partially_able_to_work": False,
-    "needs_multi_agency_service": False,
-    "municipality": "049",
-    "district": "leppavaara",
-    "in_house_capacity_left": True,
-    "purchase_contract_available": False,
-    "omnia_contract_available": False,
-    "partner_cooperation": "none",
-}
+FACTS = COACHING_CLIENT_FACTS
 
 needs_durable_rules = pytest.mark.skipif(
     not DURABLE_RULES_AVAILABLE,

@@ -20,27 +20,11 @@ from employment_domain.rulebook import (
     default_rulebook,
 )
 from employment_domain.rulebook_lint import lint
+from tests.routing_examples import COACHING_CLIENT_FACTS
 
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
 
-PLAIN_FACTS: dict[str, Any] = {
-    "service_type": "coaching",
-    "is_statutory_authority_task": False,
-    "age": 40,
-    "young": False,
-    "foreign_language": False,
-    "highly_educated": False,
-    "long_term_unemployed": False,
-    "integration_phase": False,
-    "partially_able_to_work": False,
-    "needs_multi_agency_service": False,
-    "municipality": "049",
-    "district": "leppavaara",
-    "in_house_capacity_left": True,
-    "purchase_contract_available": False,
-    "omnia_contract_available": False,
-    "partner_cooperation": "none",
-}
+PLAIN_FACTS = COACHING_CLIENT_FACTS
 
 
 def a_rulebook_folder(tmp_path: Path, rules: str, name: str = "rules.yaml") -> Path:
