@@ -93,12 +93,12 @@ class Budget(Projection):
     @handles(_OPENED)
     def _opened(self, event: Any, page: Page) -> None:
         page.rows(self.ledgers).put(
-            ledger_id=str(event.originator_id), area=event.area, year=event.year
+            ledger_id=page.originator_id, area=event.area, year=event.year
         )
 
     @handles(_COST_RECORDED)
     def _cost(self, event: Any, page: Page) -> None:
-        ledger_id, amount = str(event.originator_id), event.amount.amount
+        ledger_id, amount = page.originator_id, event.amount.amount
         page.rows(self.entries).put(
             ledger_id=ledger_id,
             entry_id=str(event.entry_id),
@@ -110,13 +110,13 @@ class Budget(Projection):
     @handles(_ENTRY_REVERSED)
     def _reversed(self, event: Any, page: Page) -> None:
         original = page.rows(self.entries).get(
-            ledger_id=str(event.originator_id), entry_id=str(event.entry_id)
+            ledger_id=page.originator_id, entry_id=str(event.entry_id)
         )
         if original is not None:  # a revenue's reversal is no cost
             self._post(page, event, original["category"], -original["amount"])
 
     def _post(self, page: Page, event: Any, category: str, amount: Decimal) -> None:
-        ledger = page.rows(self.ledgers).get(ledger_id=str(event.originator_id))
+        ledger = page.rows(self.ledgers).get(ledger_id=page.originator_id)
         if ledger is None:
             raise ProjectionError(
                 f"budget: a posting at position {page.position} to a ledger never opened"

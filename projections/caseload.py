@@ -79,7 +79,7 @@ class Caseload(Projection):
     def _started(self, event: Any, page: Page) -> None:
         municipality = event.municipality.code
         page.rows(self.clients).put(
-            client_id=str(event.originator_id), municipality=municipality, active=True
+            client_id=page.originator_id, municipality=municipality, active=True
         )
         page.rows(self.days).add(day=event.on, municipality=municipality, started=1)
 
@@ -111,7 +111,7 @@ class Caseload(Projection):
 
     def _client(self, event: Any, page: Page) -> dict[str, Any]:
         client: dict[str, Any] | None = page.rows(self.clients).get(
-            client_id=str(event.originator_id)
+            client_id=page.originator_id
         )
         if client is None:
             raise ProjectionError(

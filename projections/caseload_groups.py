@@ -148,7 +148,7 @@ class CaseloadGroups(Projection):
 
     @handles(_JOB_SEARCH_STARTED)
     def _started(self, event: Any, page: Page) -> None:
-        client_id = str(event.originator_id)
+        client_id = page.originator_id
         page.rows(self.facts).put(
             client_id=client_id,
             valid_from=event.on,
@@ -204,7 +204,7 @@ class CaseloadGroups(Projection):
     @handles(_EMPLOYED)
     def _employed(self, event: Any, page: Page) -> None:
         page.rows(self.spans).put(
-            client_id=str(event.originator_id),
+            client_id=page.originator_id,
             span_id=str(event.employment_id),
             service_type=None,
             first_day=event.starts_on,
@@ -218,7 +218,7 @@ class CaseloadGroups(Projection):
     @handles(_REFERRED_TO_SERVICE)
     def _referred(self, event: Any, page: Page) -> None:
         page.rows(self.spans).put(
-            client_id=str(event.originator_id),
+            client_id=page.originator_id,
             span_id=str(event.referral_id),
             service_type=event.service_type,
             first_day=None,
@@ -234,10 +234,10 @@ class CaseloadGroups(Projection):
         self._span_of(page, event, event.referral_id, last_day=event.on)
 
     def _span_of(self, page: Page, event: Any, span_id: Any, **days: Any) -> None:
-        page.rows(self.spans).put(client_id=str(event.originator_id), span_id=str(span_id), **days)
+        page.rows(self.spans).put(client_id=page.originator_id, span_id=str(span_id), **days)
 
     def _client(self, event: Any, page: Page) -> dict[str, Any]:
-        client = page.rows(self.clients).get(client_id=str(event.originator_id))
+        client = page.rows(self.clients).get(client_id=page.originator_id)
         if client is None:
             raise ProjectionError(
                 f"caseload-groups: {type(event).__name__} at position {page.position} for a"

@@ -154,7 +154,7 @@ class CostSplit(Projection):
 
     @handles(_OPENED)
     def _opened(self, event: Any, page: Page) -> None:
-        ledger_id = str(event.originator_id)
+        ledger_id = page.originator_id
         page.rows(self.ledgers).put(
             ledger_id=ledger_id, area=event.area, year=event.year, opened_on=event.on
         )
@@ -173,7 +173,7 @@ class CostSplit(Projection):
     @handles(_ENTRY_REVERSED)
     def _reversed(self, event: Any, page: Page) -> None:
         original = page.rows(self.entries).get(
-            ledger_id=str(event.originator_id), entry_id=str(event.entry_id)
+            ledger_id=page.originator_id, entry_id=str(event.entry_id)
         )
         if original is None:
             raise ProjectionError(
@@ -184,7 +184,7 @@ class CostSplit(Projection):
 
     def _entry(self, page: Page, event: Any, entry_id: str, kind: str, amount: Decimal) -> None:
         page.rows(self.entries).put(
-            ledger_id=str(event.originator_id),
+            ledger_id=page.originator_id,
             entry_id=entry_id,
             kind=kind,
             on=event.on,
@@ -195,7 +195,7 @@ class CostSplit(Projection):
     def _basis(self, event: Any, page: Page) -> None:
         basis = MunicipalBasis.from_dict(event.basis)
         page.rows(self.bases).put(
-            ledger_id=str(event.originator_id),
+            ledger_id=page.originator_id,
             municipality=basis.municipality.code,
             recorded_on=event.on,
             population_18_64=basis.population_18_64,
@@ -216,7 +216,7 @@ class CostSplit(Projection):
 
     def _payment(self, page: Page, event: Any, kind: str) -> None:
         page.rows(self.payments).add(
-            ledger_id=str(event.originator_id),
+            ledger_id=page.originator_id,
             municipality=event.municipality.code,
             day=event.on,
             kind=kind,
@@ -225,7 +225,7 @@ class CostSplit(Projection):
 
     @handles(_YEAR_CLOSED)
     def _closed(self, event: Any, page: Page) -> None:
-        ledger_id, split = str(event.originator_id), event.split
+        ledger_id, split = page.originator_id, event.split
         weights = split["weights"]
         page.rows(self.ledgers).put(
             ledger_id=ledger_id,

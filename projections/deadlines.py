@@ -106,11 +106,11 @@ class Deadlines(Projection):
 
     @handles(_JOB_SEARCH_STARTED)
     def _started(self, event: Any, page: Page) -> None:
-        self._start(page, str(event.originator_id), event.on, True)
+        self._start(page, page.originator_id, event.on, True)
 
     @handles(_JOB_SEARCH_RESTARTED)
     def _restarted(self, event: Any, page: Page) -> None:
-        self._start(page, str(event.originator_id), event.on, event.initial_interview_required)
+        self._start(page, page.originator_id, event.on, event.initial_interview_required)
 
     def _start(self, page: Page, client_id: str, on: date, interview_required: bool) -> None:
         page.rows(self.clients).put(client_id=client_id, started_on=on)
@@ -142,7 +142,7 @@ class Deadlines(Projection):
         )
 
     def _current(self, event: Any, page: Page) -> tuple[str, date]:
-        client_id = str(event.originator_id)
+        client_id = page.originator_id
         client = page.rows(self.clients).get(client_id=client_id)
         if client is None:
             raise ProjectionError(

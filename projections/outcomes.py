@@ -141,13 +141,13 @@ class Outcomes(Projection):
 
     @handles(_JOB_SEARCH_STARTED, _JOB_SEARCH_RESTARTED)
     def _started(self, event: Any, page: Page) -> None:
-        client_id = str(event.originator_id)
+        client_id = page.originator_id
         page.rows(self.clients).put(client_id=client_id, started_on=event.on)
         page.rows(self.searches).put(client_id=client_id, started_on=event.on, ended_on=None)
 
     @handles(_JOB_SEARCH_ENDED)
     def _ended(self, event: Any, page: Page) -> None:
-        client_id = str(event.originator_id)
+        client_id = page.originator_id
         client = page.rows(self.clients).get(client_id=client_id)
         if client is None:
             raise ProjectionError(
@@ -160,7 +160,7 @@ class Outcomes(Projection):
     @handles(_EMPLOYED)
     def _employed(self, event: Any, page: Page) -> None:
         page.rows(self.employments).put(
-            client_id=str(event.originator_id),
+            client_id=page.originator_id,
             employment_id=str(event.employment_id),
             kind=event.kind,
             starts_on=event.starts_on,
@@ -171,7 +171,7 @@ class Outcomes(Projection):
     @handles(_EMPLOYMENT_ENDED)
     def _employment_ended(self, event: Any, page: Page) -> None:
         page.rows(self.employments).put(
-            client_id=str(event.originator_id),
+            client_id=page.originator_id,
             employment_id=str(event.employment_id),
             ended_on=event.on,
         )

@@ -108,7 +108,7 @@ class Procurements(Projection):
     @handles(_PLANNED)
     def _planned(self, event: Any, page: Page) -> None:
         page.rows(self.contracts).put(
-            procurement_id=str(event.originator_id),
+            procurement_id=page.originator_id,
             service_type=event.service_type,
             title=event.title,
             in_house=False,
@@ -145,7 +145,7 @@ class Procurements(Projection):
         self._step(page, event, ended_on=event.on)
 
     def _step(self, page: Page, event: Any, **values: Any) -> None:
-        page.rows(self.contracts).put(procurement_id=str(event.originator_id), **values)
+        page.rows(self.contracts).put(procurement_id=page.originator_id, **values)
 
     @handles(_SEAT_RESERVED)
     def _reserved(self, event: Any, page: Page) -> None:
@@ -159,7 +159,7 @@ class Procurements(Projection):
     def _invoice(self, event: Any, page: Page) -> None:
         amount = event.amount.amount
         page.rows(self.invoices).put(
-            procurement_id=str(event.originator_id), invoice_id=event.invoice_id, amount=amount
+            procurement_id=page.originator_id, invoice_id=event.invoice_id, amount=amount
         )
         self._flow(page, event, invoiced=amount)
 
@@ -173,7 +173,7 @@ class Procurements(Projection):
 
     def _amount(self, page: Page, event: Any) -> Decimal:
         invoice = page.rows(self.invoices).get(
-            procurement_id=str(event.originator_id), invoice_id=event.invoice_id
+            procurement_id=page.originator_id, invoice_id=event.invoice_id
         )
         return _ZERO if invoice is None else Decimal(invoice["amount"])
 
@@ -182,7 +182,7 @@ class Procurements(Projection):
         # array, which may not mix the int zero of a new row with Decimals.
         flows = {"seats_reserved": 0, "seats_released": 0, **dict.fromkeys(_MONEY, _ZERO)}
         flows.update(amounts)
-        page.rows(self.days).add(procurement_id=str(event.originator_id), day=event.on, **flows)
+        page.rows(self.days).add(procurement_id=page.originator_id, day=event.on, **flows)
 
     @classmethod
     def report(

@@ -248,9 +248,10 @@ class ProjectionRunner:
                     self._claim(connection, index, reached)
                 for table_rows in self._rows.values():
                     table_rows.begin(connection)
-                self._prefetch(rows, reached)
+                texts = [_uuid_text(row[2]) for row in rows]
+                self._prefetch(rows, texts, reached)
                 page = Page(self._rows)
-                self._handle_all(rows, page)
+                self._handle_all(rows, texts, page)
                 for table_rows in self._rows.values():
                     table_rows.flush()
         except BaseException:
@@ -264,33 +265,34 @@ class ProjectionRunner:
             for table_rows in self._rows.values():
                 table_rows.evict(round(len(table_rows) * share))
 
-    def _prefetch(self, rows: Sequence[Row], reached: int) -> None:
-        """Read the rows of the page's aggregates in the tables keyed by them, a SELECT each."""
+    def _prefetch(self, rows: Sequence[Row], texts: Sequence[str], reached: int) -> None:
+        """Read the rows of the page's aggregates in the tables keyed by them, a SELECT each.
+
+        ``texts`` are the rows' aggregate ids as the tables key them.
+        """
         positions = self._positions
-        texts: list[str] | None = None
         originators: dict[frozenset[str], set[str]] = {}
         for index, topics, table_rows in self._prefetching:
             if table_rows.complete or positions[index] >= reached:
                 continue
             ids = originators.get(topics)
             if ids is None:
-                if texts is None:
-                    texts = [_uuid_text(row[2]) for row in rows]
                 ids = originators[topics] = {
                     text for text, row in zip(texts, rows, strict=True) if row[1] in topics
                 }
             table_rows.prefetch(ids)
 
-    def _handle_all(self, rows: Sequence[Row], page: Page) -> None:
+    def _handle_all(self, rows: Sequence[Row], texts: Sequence[str], page: Page) -> None:
         """Hand each event to every projection behind it; decode each event once."""
         positions, dispatch, decode = self._positions, self._dispatch, self._log.decode
-        for row in rows:
+        for row, text in zip(rows, texts, strict=True):
             position = page.position = row[0]
             domain_event = None
             for index, projection, handler in dispatch.get(row[1], ()):
                 if positions[index] < position:
                     if domain_event is None:
                         domain_event = decode(row)
+                        page.originator_id = text
                     try:
                         handler(projection, domain_event, page)
                     except ProjectionError:

@@ -158,7 +158,7 @@ class StructuralChange(Projection):
     @handles(_REGISTERED)
     def _registered(self, event: Any, page: Page) -> None:
         page.rows(self.employers).put(
-            employer_id=str(event.originator_id),
+            employer_id=page.originator_id,
             municipality=event.municipality.code,
             industry=event.industry,
             last_notice_id=None,
@@ -166,7 +166,7 @@ class StructuralChange(Projection):
 
     @handles(_DISMISSALS_NOTIFIED)
     def _dismissals(self, event: Any, page: Page) -> None:
-        notice_id, employer_id = str(event.notice_id), str(event.originator_id)
+        notice_id, employer_id = str(event.notice_id), page.originator_id
         entitled = {str(client_id) for client_id in event.entitled_client_ids}
         known = [str(e["client_id"]) for e in event.employees if e.get("client_id") is not None]
         page.rows(self.notices).put(
@@ -190,7 +190,7 @@ class StructuralChange(Projection):
 
     @handles(_STRUCTURAL_CHANGE_CASE_OPENED)
     def _opened(self, event: Any, page: Page) -> None:
-        employer_id = str(event.originator_id)
+        employer_id = page.originator_id
         employer = page.rows(self.employers).get(employer_id=employer_id)
         page.rows(self.cases).put(
             case_id=str(event.case_id),
@@ -207,7 +207,7 @@ class StructuralChange(Projection):
 
     @handles(_REFERRED_TO_SERVICE)
     def _referred(self, event: Any, page: Page) -> None:
-        client = page.rows(self.clients).get(client_id=str(event.originator_id))
+        client = page.rows(self.clients).get(client_id=page.originator_id)
         if client is not None and event.on >= client["notified_on"]:
             page.rows(self.services).add(
                 notice_id=client["notice_id"],
@@ -219,12 +219,12 @@ class StructuralChange(Projection):
     @handles(_PLANNED)
     def _planned(self, event: Any, page: Page) -> None:
         page.rows(self.procurements).put(
-            procurement_id=str(event.originator_id), service_type=event.service_type
+            procurement_id=page.originator_id, service_type=event.service_type
         )
 
     @handles(_SEAT_RESERVED)
     def _seat(self, event: Any, page: Page) -> None:
-        procurement = page.rows(self.procurements).get(procurement_id=str(event.originator_id))
+        procurement = page.rows(self.procurements).get(procurement_id=page.originator_id)
         if procurement is None or procurement["service_type"] != TRAINING:
             return
         client = page.rows(self.clients).get(client_id=str(event.client_id))

@@ -236,3 +236,67 @@ def test_rows_are_read_back_by_their_first_key_column_in_chunks(durable_store: s
     key = lambda row: (row["client_id"], row["day"])  # noqa: E731
     assert sorted(found, key=key) == sorted(expected, key=key)
     assert len(found) == len(expected) > CHUNK
+
+
+def test_every_handler_sees_the_aggregate_id_of_its_event_as_the_tables_key_it(
+    durable_store: str,
+) -> None:
+    from employment_domain.projections import Page, Projection, handles
+    from employment_domain.projections.projection import event_class
+    from sqlalchemy import Connection, MetaData
+
+    seen: list[tuple[str, str]] = []
+    names = ("JobSearchStarted", "FactsChanged", "JobSearchEnded", "JobSearchRestarted")
+
+    class Ids(Projection):
+        name = "ids"
+        metadata = MetaData()
+
+        @handles(*(event_class(Client, name) for name in names))
+        def _seen(self, event: Any, page: Page) -> None:
+            seen.append((page.originator_id, str(event.originator_id)))
+
+        @classmethod
+        def report(cls, connection: Connection, **options: Any) -> list[dict[str, Any]]:
+            return []
+
+    area = EmploymentArea(durable_store)
+    write_clients(area, 30)
+    ProjectionRunner(area, ReadModel("sqlite://"), [Ids()], page_size=7).catch_up()
+    assert len(seen) == area.recorder.max_notification_id()
+    assert all(given == expected for given, expected in seen)
+
+
+def test_dates_are_written_as_the_text_sqlalchemy_would_write_and_read_back_equal(
+    durable_store: str,
+) -> None:
+    """The fast path for SQLite's DATE gives SQLAlchemy's own text, datetimes included."""
+    from datetime import datetime
+
+    from employment_domain.projections.upsert import Upsert
+    from sqlalchemy import Column, Date, Integer, MetaData, String, Table, cast, select
+
+    metadata = MetaData()
+    table = Table(
+        "rm_test_dates",
+        metadata,
+        Column("number", Integer, primary_key=True),
+        Column("day", Date),
+    )
+    days = [date(2025, 1, 2), date(1, 1, 1), date(999, 12, 31), None]
+    read_model = ReadModel.for_store(durable_store)
+    metadata.create_all(read_model.engine)
+    with read_model.engine.begin() as connection:
+        upsert = Upsert(table)
+        upsert.execute(
+            connection, [{"number": number, "day": day} for number, day in enumerate(days)]
+        )
+        upsert.execute(connection, [{"number": 9, "day": datetime(2025, 3, 4, 5, 6)}])
+        connection.execute(
+            table.insert(), [{"number": 10 + n, "day": day} for n, day in enumerate(days)]
+        )
+        written = dict(connection.execute(select(table.c.number, table.c.day)).all())
+        texts = dict(connection.execute(select(table.c.number, cast(table.c.day, String))).all())
+    assert [written[number] for number in range(4)] == days == [written[10 + n] for n in range(4)]
+    assert written[9] == date(2025, 3, 4)
+    assert [texts[number] for number in range(4)] == [texts[10 + n] for n in range(4)]
