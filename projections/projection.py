@@ -90,8 +90,9 @@ class Projection(abc.ABC):
     :func:`handles`; it gets each event once, in log order, with the :class:`Page` whose
     ``rows(table)`` it reads and changes (``page.originator_id`` is the event's aggregate id as
     text, ready to key a row), and must depend on nothing but the event and those rows (no
-    clock, no parameters read at handling time), so that a rebuild gives the same tables. ``report`` reads the tables and returns plain rows; a report that can be cut at a
-    business date takes it as ``through``.
+    clock, no parameters read at handling time), so that a rebuild gives the same tables.
+    ``report`` reads the tables and returns plain rows; a report that can be cut at a business
+    date takes it as ``through``.
     """
 
     name: ClassVar[str] = ""

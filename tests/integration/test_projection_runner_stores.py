@@ -295,8 +295,9 @@ def test_dates_are_written_as_the_text_sqlalchemy_would_write_and_read_back_equa
         connection.execute(
             table.insert(), [{"number": 10 + n, "day": day} for n, day in enumerate(days)]
         )
-        written = dict(connection.execute(select(table.c.number, table.c.day)).all())
-        texts = dict(connection.execute(select(table.c.number, cast(table.c.day, String))).all())
+        written = {n: day for n, day in connection.execute(select(table.c.number, table.c.day))}
+        as_text = select(table.c.number, cast(table.c.day, String))
+        texts = {n: text for n, text in connection.execute(as_text)}
     assert [written[number] for number in range(4)] == days == [written[10 + n] for n in range(4)]
     assert written[9] == date(2025, 3, 4)
     assert [texts[number] for number in range(4)] == [texts[10 + n] for n in range(4)]
