@@ -214,6 +214,7 @@ def bulk_import(stores: _Stores, *, jobseekers: int, runs: int, kind: str) -> li
 
     def setup_raw() -> None:
         payload = [(uuid.uuid4().hex, 1, topic, sample) for _ in range(jobseekers)]
+        connection: Any
         if kind == "sqlite":
             connection = sqlite3.connect(stores.sqlite_path(), isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")

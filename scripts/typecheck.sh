@@ -16,3 +16,5 @@ find "$layout" -name __pycache__ -prune -exec rm -rf {} +
 cd "$layout"
 MYPYPATH="$layout" "$python" -m mypy --config-file "$root/pyproject.toml" -p employment_domain
 MYPYPATH="$layout" "$python" -m mypy --config-file "$root/pyproject.toml" "$root/tests"
+MYPYPATH="$layout:$root/benchmarks" "$python" -m mypy --config-file "$root/pyproject.toml" \
+    "$root/benchmarks"
