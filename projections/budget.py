@@ -92,9 +92,7 @@ class Budget(Projection):
 
     @handles(_OPENED)
     def _opened(self, event: Any, page: Page) -> None:
-        page.rows(self.ledgers).put(
-            ledger_id=page.originator_id, area=event.area, year=event.year
-        )
+        page.rows(self.ledgers).put(ledger_id=page.originator_id, area=event.area, year=event.year)
 
     @handles(_COST_RECORDED)
     def _cost(self, event: Any, page: Page) -> None:

@@ -110,9 +110,7 @@ class Caseload(Projection):
         page.rows(self.clients).put(client_id=client["client_id"], municipality=moved_to.code)
 
     def _client(self, event: Any, page: Page) -> dict[str, Any]:
-        client: dict[str, Any] | None = page.rows(self.clients).get(
-            client_id=page.originator_id
-        )
+        client: dict[str, Any] | None = page.rows(self.clients).get(client_id=page.originator_id)
         if client is None:
             raise ProjectionError(
                 f"caseload: {type(event).__name__} at position {page.position} for a client"
