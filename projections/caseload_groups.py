@@ -8,10 +8,9 @@ UUIDs, and of the birth date only its month is kept (enough for the age on a mon
   that decide target groups and office: municipality, district, birth month, mother tongue,
   education level, first residence permit, partial work ability. A change takes effect on its
   date, but never before the client's previously recorded change (the history is kept in the
-  order it was recorded).
-- ``rm_caseload_group_clients``: per client, the start of the current job search and the date of
-  the current facts, which the events that carry neither need.
-- ``rm_caseload_group_searches``: per job search, its start and end.
+  order it was recorded), so the current facts are the latest.
+- ``rm_caseload_group_searches``: per job search, its start and end. The current job search is
+  the latest, the one started last (a job search restarts no earlier than the previous ended).
 - ``rm_caseload_group_spans``: per employment and per referral, its first and last day (and a
   referral's service type): employments, and the full-time services named by the parameter
   ``unemployment_breaking_service_types``, interrupt continuous unemployment.
@@ -99,7 +98,9 @@ class CaseloadGroups(Projection):
     """Active jobseekers at each month's end by municipality, office and target group."""
 
     name = "caseload-groups"
-    version = 1
+    #: 2: the current facts and job search are the client's latest rows; the table of each
+    #: client's current ones (``rm_caseload_group_clients``) is gone.
+    version = 2
     metadata = _metadata
     facts = Table(
         "rm_caseload_group_facts",
@@ -113,15 +114,6 @@ class CaseloadGroups(Projection):
         Column("education_level", String(32), nullable=False),
         Column("first_residence_permit_on", Date),
         Column("partially_able_to_work", Boolean, nullable=False),
-        info=BY_ORIGINATOR,
-        sqlite_with_rowid=False,
-    )
-    clients = Table(
-        "rm_caseload_group_clients",
-        _metadata,
-        Column("client_id", Uuid(as_uuid=False), primary_key=True),
-        Column("started_on", Date, nullable=False),
-        Column("facts_from", Date, nullable=False),
         info=BY_ORIGINATOR,
         sqlite_with_rowid=False,
     )
@@ -160,7 +152,6 @@ class CaseloadGroups(Projection):
             first_residence_permit_on=event.first_residence_permit_on,
             partially_able_to_work=event.partially_able_to_work,
         )
-        page.rows(self.clients).put(client_id=client_id, started_on=event.on, facts_from=event.on)
         page.rows(self.searches).put(client_id=client_id, started_on=event.on, ended_on=None)
 
     @handles(_FACTS_CHANGED)
@@ -168,13 +159,8 @@ class CaseloadGroups(Projection):
         changes = {name: value for name, value in event.changes.items() if name in _CHANGED_FACTS}
         if not changes:
             return
-        client = self._client(event, page)
-        current = page.rows(self.facts).get(
-            client_id=client["client_id"], valid_from=client["facts_from"]
-        )
-        if current is None:
-            raise ProjectionError(f"caseload-groups: no facts of a client at {page.position}")
-        valid_from = max(event.on, client["facts_from"])
+        current = self._latest(self.facts, "valid_from", event, page)
+        valid_from = max(event.on, current["valid_from"])
         for name, value in changes.items():
             if name == "municipality":
                 current["municipality"] = value.code
@@ -184,21 +170,19 @@ class CaseloadGroups(Projection):
                 current[name] = value
         current["valid_from"] = valid_from
         page.rows(self.facts).put(**current)
-        page.rows(self.clients).put(client_id=client["client_id"], facts_from=valid_from)
 
     @handles(_JOB_SEARCH_RESTARTED)
     def _restarted(self, event: Any, page: Page) -> None:
-        client = self._client(event, page)
-        page.rows(self.clients).put(client_id=client["client_id"], started_on=event.on)
+        self._latest(self.searches, "started_on", event, page)
         page.rows(self.searches).put(
-            client_id=client["client_id"], started_on=event.on, ended_on=None
+            client_id=page.originator_id, started_on=event.on, ended_on=None
         )
 
     @handles(_JOB_SEARCH_ENDED)
     def _ended(self, event: Any, page: Page) -> None:
-        client = self._client(event, page)
+        search = self._latest(self.searches, "started_on", event, page)
         page.rows(self.searches).put(
-            client_id=client["client_id"], started_on=client["started_on"], ended_on=event.on
+            client_id=page.originator_id, started_on=search["started_on"], ended_on=event.on
         )
 
     @handles(_EMPLOYED)
@@ -236,14 +220,15 @@ class CaseloadGroups(Projection):
     def _span_of(self, page: Page, event: Any, span_id: Any, **days: Any) -> None:
         page.rows(self.spans).put(client_id=page.originator_id, span_id=str(span_id), **days)
 
-    def _client(self, event: Any, page: Page) -> dict[str, Any]:
-        client = page.rows(self.clients).get(client_id=page.originator_id)
-        if client is None:
+    def _latest(self, table: Table, column: str, event: Any, page: Page) -> dict[str, Any]:
+        """The client's row of ``table`` with the latest ``column``: the current one."""
+        row = page.rows(table).latest(page.originator_id, by=column)
+        if row is None:
             raise ProjectionError(
                 f"caseload-groups: {type(event).__name__} at position {page.position} for a"
                 " client whose job search never started"
             )
-        return client
+        return row
 
     # The report ----------------------------------------------------------------------------
 

@@ -2,11 +2,11 @@
 
 Tables (SQLAlchemy Core, in the read-model database), from the jobseekers' events:
 
-- ``rm_deadline_clients``: per client (a UUID, nothing personal), when the current job search
-  started, which the events of the process (which carry no job search) need.
-- ``rm_deadline_searches``: per job search, whether it has an initial interview (a restart soon
-  after an earlier search has none, as recorded when it restarted), when it ended, and when the
-  initial interview was held.
+- ``rm_deadline_searches``: per job search of a client (a UUID, nothing personal), whether it
+  has an initial interview (a restart soon after an earlier search has none, as recorded when it
+  restarted), when it ended, and when the initial interview was held. The events of the process
+  carry no job search: they belong to the client's latest, the one started last (a job search
+  restarts no earlier than the previous one ended).
 - ``rm_deadline_discussions``: per job search and business day, the job search discussions held.
 
 The report rebuilds each job search's deadlines with the library's own ``deadline_chain`` (the
@@ -72,16 +72,10 @@ class Deadlines(Projection):
     """Initial interviews and job search discussions held on time, late, or not yet."""
 
     name = "deadlines"
-    version = 1
+    #: 2: the current job search is the client's latest in ``rm_deadline_searches``; the table
+    #: of each client's current one (``rm_deadline_clients``) is gone.
+    version = 2
     metadata = _metadata
-    clients = Table(
-        "rm_deadline_clients",
-        _metadata,
-        Column("client_id", Uuid(as_uuid=False), primary_key=True),
-        Column("started_on", Date, nullable=False),
-        info=BY_ORIGINATOR,
-        sqlite_with_rowid=False,
-    )
     searches = Table(
         "rm_deadline_searches",
         _metadata,
@@ -113,7 +107,6 @@ class Deadlines(Projection):
         self._start(page, page.originator_id, event.on, event.initial_interview_required)
 
     def _start(self, page: Page, client_id: str, on: date, interview_required: bool) -> None:
-        page.rows(self.clients).put(client_id=client_id, started_on=on)
         page.rows(self.searches).put(
             client_id=client_id,
             started_on=on,
@@ -143,13 +136,13 @@ class Deadlines(Projection):
 
     def _current(self, event: Any, page: Page) -> tuple[str, date]:
         client_id = page.originator_id
-        client = page.rows(self.clients).get(client_id=client_id)
-        if client is None:
+        search = page.rows(self.searches).latest(client_id, by="started_on")
+        if search is None:
             raise ProjectionError(
                 f"deadlines: {type(event).__name__} at position {page.position} for a client"
                 " whose job search never started"
             )
-        return client_id, client["started_on"]
+        return client_id, search["started_on"]
 
     # The report ----------------------------------------------------------------------------
 

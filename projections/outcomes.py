@@ -2,9 +2,8 @@
 
 Tables (SQLAlchemy Core, in the read-model database):
 
-- ``rm_outcome_clients``: per client (a UUID, nothing personal), when the current job search
-  started, which ``JobSearchEnded`` needs.
-- ``rm_outcome_searches``: per job search, its start and end.
+- ``rm_outcome_searches``: per job search of a client (a UUID, nothing personal), its start and
+  end. ``JobSearchEnded`` ends the client's latest job search, the one started last.
 - ``rm_outcome_employments``: per employment, its kind, first day, when it was recorded and its
   last day.
 - ``rm_outcome_vacancies``: per vacancy, when it was reported, its positions and any withdrawal.
@@ -90,16 +89,10 @@ class Outcomes(Projection):
     """Time from job search to work, work found within 3 months and lasting 6, time to fill."""
 
     name = "outcomes"
-    version = 1
+    #: 2: the job search that ends is the client's latest in ``rm_outcome_searches``; the table
+    #: of each client's current one (``rm_outcome_clients``) is gone.
+    version = 2
     metadata = _metadata
-    clients = Table(
-        "rm_outcome_clients",
-        _metadata,
-        Column("client_id", Uuid(as_uuid=False), primary_key=True),
-        Column("started_on", Date, nullable=False),
-        info=BY_ORIGINATOR,
-        sqlite_with_rowid=False,
-    )
     searches = Table(
         "rm_outcome_searches",
         _metadata,
@@ -141,20 +134,20 @@ class Outcomes(Projection):
 
     @handles(_JOB_SEARCH_STARTED, _JOB_SEARCH_RESTARTED)
     def _started(self, event: Any, page: Page) -> None:
-        client_id = page.originator_id
-        page.rows(self.clients).put(client_id=client_id, started_on=event.on)
-        page.rows(self.searches).put(client_id=client_id, started_on=event.on, ended_on=None)
+        page.rows(self.searches).put(
+            client_id=page.originator_id, started_on=event.on, ended_on=None
+        )
 
     @handles(_JOB_SEARCH_ENDED)
     def _ended(self, event: Any, page: Page) -> None:
         client_id = page.originator_id
-        client = page.rows(self.clients).get(client_id=client_id)
-        if client is None:
+        search = page.rows(self.searches).latest(client_id, by="started_on")
+        if search is None:
             raise ProjectionError(
                 f"outcomes: a job search ended at position {page.position} that never started"
             )
         page.rows(self.searches).put(
-            client_id=client_id, started_on=client["started_on"], ended_on=event.on
+            client_id=client_id, started_on=search["started_on"], ended_on=event.on
         )
 
     @handles(_EMPLOYED)

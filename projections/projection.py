@@ -139,7 +139,8 @@ class Rows:
     tracking position guards), changed rows are written at the end of the page. ``complete``
     means the cache holds every row of the table (the table was empty when the runner started),
     so a missing key needs no SELECT; so does a key whose first column's value was prefetched
-    (every row with that value is then in the cache).
+    (every row with that value is then in the cache). A table keyed by aggregate with more than
+    one key column also knows the cached keys of each aggregate, for :meth:`latest`.
     """
 
     def __init__(self, table: Table) -> None:
@@ -157,6 +158,10 @@ class Rows:
         # First-column values whose rows are all cached (a dict, to drop the oldest first).
         self._covered: dict[Any, None] = {}
         self._cache: dict[Any, dict[str, Any] | None] = {}
+        # The cached keys by first-column value, for latest() (composite keys by aggregate only).
+        self._keys_of: dict[Any, set[Any]] | None = (
+            {} if self.by_originator and self._width_of_key > 1 else None
+        )
         self._dirty: set[Any] = set()
         self._connection: Connection | None = None
         self._select: Select[Any] = select(table).where(
@@ -192,6 +197,8 @@ class Rows:
             found = self._connection.execute(self._select, self._key_values(key)).first()
             row = None if found is None else dict(found._mapping)
         self._cache[key] = row
+        if self._keys_of is not None:
+            self._keys_of.setdefault(key[0], set()).add(key)
         return row
 
     def get(self, **key: Any) -> dict[str, Any] | None:
@@ -210,6 +217,8 @@ class Rows:
                 values = row
             else:
                 values = {**existing, **values}
+        elif self._keys_of is not None and key not in self._cache:
+            self._keys_of.setdefault(key[0], set()).add(key)
         self._cache[key] = values
         self._dirty.add(key)
 
@@ -233,8 +242,34 @@ class Rows:
     def delete(self, **key: Any) -> None:
         """Delete the row with this primary key, if there is one."""
         value = self._key(key)
+        if self._keys_of is not None and value not in self._cache:
+            self._keys_of.setdefault(value[0], set()).add(value)
         self._cache[value] = None
         self._dirty.add(value)
+
+    def latest(self, value: Any, by: str) -> dict[str, Any] | None:
+        """A copy of the row whose first key column holds ``value`` with the greatest ``by``.
+
+        For tables keyed by aggregate (``BY_ORIGINATOR``) with more than one key column, ``by``
+        being another key column: it finds, say, a client's current job search as the one
+        started last, instead of a table of its own repeating which one that is. Ties on ``by``
+        go to the greatest whole key, so the choice never depends on the order rows were cached.
+        Rows not cached are read in one SELECT. None when the aggregate has no rows.
+        """
+        keys_of = self._keys_of
+        if keys_of is None or by not in self.key_names[1:]:
+            raise TypeError(
+                f"{self.table.name}: latest() needs a table keyed by aggregate (BY_ORIGINATOR)"
+                f" and another of its key columns, not {by!r}"
+            )
+        if not self.complete and value not in self._covered:
+            self.prefetch((value,))
+        cache, position = self._cache, self.key_names.index(by)
+        present = [key for key in keys_of.get(value, ()) if cache[key] is not None]
+        if not present:
+            return None
+        row = cache[max(present, key=lambda key: (key[position], key))]
+        return None if row is None else row.copy()
 
     def begin(self, connection: Connection) -> None:
         """Start a page: cache misses are read through ``connection``."""
@@ -257,9 +292,13 @@ class Rows:
             wanted = [value for value in values if value not in covered]
         if not wanted:
             return
-        key_of = self._key_of
+        key_of, keys_of = self._key_of, self._keys_of
         for row in self._fetch.rows(self._connection, wanted):
-            cache.setdefault(key_of(row), row)
+            key = key_of(row)
+            if key not in cache:
+                cache[key] = row
+                if keys_of is not None:
+                    keys_of.setdefault(key[0], set()).add(key)
         if self._width_of_key == 1:
             for value in wanted:
                 cache.setdefault(value, None)
@@ -277,10 +316,16 @@ class Rows:
         cache, covered = self._cache, self._covered
         dropped = list(itertools.islice(cache, count))
         composite = self._width_of_key > 1
+        keys_of = self._keys_of
         for key in dropped:
             del cache[key]
             if composite:
                 covered.pop(key[0], None)
+            if keys_of is not None:
+                keys = keys_of[key[0]]
+                keys.discard(key)
+                if not keys:
+                    del keys_of[key[0]]
         # Values with no rows at all are covered too; keep no more of them than rows.
         for value in list(itertools.islice(covered, max(0, len(covered) - len(cache)))):
             del covered[value]
@@ -308,6 +353,8 @@ class Rows:
     def forget(self) -> None:
         """Drop every cached row (after a failed page, or to bound memory)."""
         self._cache.clear()
+        if self._keys_of is not None:
+            self._keys_of.clear()
         self._dirty.clear()
         self._covered.clear()
         self.complete = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import pytest
@@ -23,9 +23,9 @@ from employment_domain.projections import (
     handles,
     position_known_at,
 )
-from employment_domain.projections.projection import event_class
+from employment_domain.projections.projection import BY_ORIGINATOR, event_class
 from employment_domain.projections.readmodel import TRACKING
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, select, update
+from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select, update
 
 from employment_domain.application import EmploymentArea
 from employment_domain.clients import Client
@@ -322,6 +322,82 @@ def test_rows_add_put_get_and_delete_by_primary_key(tmp_path: Path) -> None:
         rows.add(seen=1)
     with pytest.raises(TypeError, match="no column 'seen_twice'"):
         rows.add(event="A", seen_twice=1)
+
+
+def test_the_latest_row_of_an_aggregate_is_found_among_stored_cached_and_deleted_rows(
+    tmp_path: Path,
+) -> None:
+    metadata = MetaData()
+    searches = Table(
+        "rm_test_searches",
+        metadata,
+        Column("client_id", String(36), primary_key=True),
+        Column("started_on", Date, primary_key=True),
+        Column("ended_on", Date),
+        info=BY_ORIGINATOR,
+    )
+    read_model = open_read_model(tmp_path)
+    metadata.create_all(read_model.engine)
+    with read_model.engine.begin() as connection:
+        connection.execute(
+            searches.insert(),
+            [
+                {"client_id": "a", "started_on": date(2025, 1, 1), "ended_on": date(2025, 2, 1)},
+                {"client_id": "a", "started_on": date(2025, 3, 1), "ended_on": None},
+            ],
+        )
+    rows = Rows(searches)
+
+    def latest_start() -> date:
+        latest = rows.latest("a", by="started_on")
+        assert latest is not None
+        return cast(date, latest["started_on"])
+
+    with read_model.engine.begin() as connection:
+        rows.begin(connection)
+        rows.put(client_id="a", started_on=date(2025, 2, 15), ended_on=None)
+        assert rows.latest("a", by="started_on") == {
+            "client_id": "a",
+            "started_on": date(2025, 3, 1),
+            "ended_on": None,
+        }
+        rows.put(client_id="a", started_on=date(2025, 5, 1), ended_on=None)
+        assert latest_start() == date(2025, 5, 1)
+        rows.delete(client_id="a", started_on=date(2025, 5, 1))
+        assert latest_start() == date(2025, 3, 1)
+        assert rows.latest("b", by="started_on") is None
+        rows.flush()
+        rows.evict(len(rows))
+        assert latest_start() == date(2025, 3, 1)
+        with pytest.raises(TypeError, match="not 'ended_on'"):
+            rows.latest("a", by="ended_on")
+    with pytest.raises(TypeError, match="latest\\(\\) needs a table keyed by aggregate"):
+        Rows(Tally.counts).latest("A", by="event")
+
+
+def test_the_latest_row_on_a_tie_is_the_one_with_the_greatest_key(tmp_path: Path) -> None:
+    metadata = MetaData()
+    acts = Table(
+        "rm_test_acts",
+        metadata,
+        Column("client_id", String(36), primary_key=True),
+        Column("on", Date, primary_key=True),
+        Column("number", Integer, primary_key=True),
+        info=BY_ORIGINATOR,
+    )
+    read_model = open_read_model(tmp_path)
+    metadata.create_all(read_model.engine)
+    for order in ((1, 3, 2), (3, 2, 1)):
+        rows = Rows(acts)
+        with read_model.engine.begin() as connection:
+            rows.begin(connection)
+            for number in order:
+                rows.put(client_id="a", on=date(2025, 1, 1), number=number)
+            assert rows.latest("a", by="on") == {
+                "client_id": "a",
+                "on": date(2025, 1, 1),
+                "number": 3,
+            }
 
 
 def test_a_memory_store_projects_into_a_memory_read_model() -> None:
