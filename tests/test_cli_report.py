@@ -163,6 +163,34 @@ def test_a_read_model_of_another_history_is_refused(
     assert [row["started"] for row in rows] == [1]
 
 
+def test_a_read_model_built_by_an_older_projection_version_is_refused_until_rebuilt(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from employment_domain.projections import ReadModel
+    from employment_domain.projections.deadlines import Deadlines
+    from employment_domain.projections.readmodel import TRACKING
+    from sqlalchemy import update
+
+    path = tmp_path / "area.db"
+    shutil.copy(demo_db, path)
+    shutil.copy(demo_db.with_name("area.readmodel.db"), tmp_path / "area.readmodel.db")
+    expected = report_json(capsys, "deadlines", "--db", str(path))
+    read_model = ReadModel.for_store(str(path))
+    with read_model.engine.begin() as connection:
+        connection.execute(
+            update(TRACKING)
+            .where(TRACKING.c.projection == Deadlines.name)
+            .values(version=Deadlines.version - 1)
+        )
+    read_model.close()
+    assert main(["report", "deadlines", "--db", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert f"built by version {Deadlines.version - 1}" in error
+    assert "run 'employment-area projections rebuild'" in error
+    assert main(["projections", "rebuild", "--db", str(path), "--quiet"]) == 0
+    assert report_json(capsys, "deadlines", "--db", str(path)) == expected
+
+
 def test_projections_catch_up_and_rebuild_say_how_far_they_got(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -185,7 +185,7 @@ def catch_up(
     progress: ProgressBar | None = None,
 ) -> Progress:
     """Bring ``projections`` (default: all) in ``read_model`` up to the store, or rebuild them."""
-    from employment_domain.projections import Progress, ProjectionRunner
+    from employment_domain.projections import Progress, ProjectionRunner, ProjectionVersionError
 
     runner = ProjectionRunner(app, read_model, projections)
     head = app.recorder.max_notification_id() or 0
@@ -201,7 +201,11 @@ def catch_up(
         rebuilt = _read_model_call(read_model, lambda: runner.rebuild(stop=stop))
         on_page(rebuilt)
         return rebuilt
-    return _read_model_call(read_model, lambda: runner.catch_up(stop=stop, on_page=on_page))
+    try:
+        return _read_model_call(read_model, lambda: runner.catch_up(stop=stop, on_page=on_page))
+    except ProjectionVersionError as error:
+        # A new release changed a projection's tables: say how to build them anew.
+        raise CommandRefusedError(f"{error}; run 'employment-area projections rebuild'") from error
 
 
 def _read_model_call(read_model: ReadModel, call: Callable[[], _T]) -> _T:
