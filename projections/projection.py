@@ -159,7 +159,8 @@ class Rows:
         self._covered: dict[Any, None] = {}
         self._cache: dict[Any, dict[str, Any] | None] = {}
         # The cached keys by first-column value, for latest() (composite keys by aggregate only).
-        self._keys_of: dict[Any, set[Any]] | None = (
+        # Lists, not sets: an aggregate has a few rows, and a set costs three times the memory.
+        self._keys_of: dict[Any, list[Any]] | None = (
             {} if self.by_originator and self._width_of_key > 1 else None
         )
         self._dirty: set[Any] = set()
@@ -198,8 +199,16 @@ class Rows:
             row = None if found is None else dict(found._mapping)
         self._cache[key] = row
         if self._keys_of is not None:
-            self._keys_of.setdefault(key[0], set()).add(key)
+            self._remember(key)
         return row
+
+    def _remember(self, key: Any) -> None:
+        """Index a key that has just entered the cache under its first column's value."""
+        keys = cast("dict[Any, list[Any]]", self._keys_of).get(key[0])
+        if keys is None:
+            cast("dict[Any, list[Any]]", self._keys_of)[key[0]] = [key]
+        else:
+            keys.append(key)
 
     def get(self, **key: Any) -> dict[str, Any] | None:
         """A copy of the row with this primary key, or None."""
@@ -218,7 +227,7 @@ class Rows:
             else:
                 values = {**existing, **values}
         elif self._keys_of is not None and key not in self._cache:
-            self._keys_of.setdefault(key[0], set()).add(key)
+            self._remember(key)
         self._cache[key] = values
         self._dirty.add(key)
 
@@ -243,7 +252,7 @@ class Rows:
         """Delete the row with this primary key, if there is one."""
         value = self._key(key)
         if self._keys_of is not None and value not in self._cache:
-            self._keys_of.setdefault(value[0], set()).add(value)
+            self._remember(value)
         self._cache[value] = None
         self._dirty.add(value)
 
@@ -298,7 +307,7 @@ class Rows:
             if key not in cache:
                 cache[key] = row
                 if keys_of is not None:
-                    keys_of.setdefault(key[0], set()).add(key)
+                    self._remember(key)
         if self._width_of_key == 1:
             for value in wanted:
                 cache.setdefault(value, None)
@@ -323,7 +332,7 @@ class Rows:
                 covered.pop(key[0], None)
             if keys_of is not None:
                 keys = keys_of[key[0]]
-                keys.discard(key)
+                keys.remove(key)
                 if not keys:
                     del keys_of[key[0]]
         # Values with no rows at all are covered too; keep no more of them than rows.
