@@ -274,11 +274,10 @@ class Rows:
         if not self.complete and value not in self._covered:
             self.prefetch((value,))
         cache, position = self._cache, self.key_names.index(by)
-        present = [key for key in keys_of.get(value, ()) if cache[key] is not None]
+        present = {key: row for key in keys_of.get(value, ()) if (row := cache[key]) is not None}
         if not present:
             return None
-        row = cache[max(present, key=lambda key: (key[position], key))]
-        return None if row is None else row.copy()
+        return present[max(present, key=lambda key: (key[position], key))].copy()
 
     def begin(self, connection: Connection) -> None:
         """Start a page: cache misses are read through ``connection``."""
