@@ -25,6 +25,7 @@ from employment_domain.rulebook_archive import (
     RulebookVersionNotFoundError,
     archive_id,
 )
+from tests.routing_examples import COACHING_CLIENT_FACTS
 
 START = date(2025, 3, 3)
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
@@ -188,28 +189,9 @@ def test_a_decision_under_an_unknown_rulebook_version_cannot_be_verified() -> No
 
 def test_decisions_from_outside_a_client_use_the_same_rules(store: str) -> None:
     area = EmploymentArea(store, routing_engine=ReferenceEngine())
-    facts = {
-        **default_rulebook().normalise_facts(
-            {
-                "service_type": "employer_services",
-                "is_statutory_authority_task": False,
-                "age": 40,
-                "young": False,
-                "foreign_language": False,
-                "highly_educated": False,
-                "long_term_unemployed": False,
-                "integration_phase": False,
-                "partially_able_to_work": False,
-                "needs_multi_agency_service": False,
-                "municipality": "049",
-                "district": "unknown",
-                "in_house_capacity_left": True,
-                "purchase_contract_available": False,
-                "omnia_contract_available": False,
-                "partner_cooperation": "none",
-            }
-        )
-    }
+    facts = default_rulebook().normalise_facts(
+        {**COACHING_CLIENT_FACTS, "service_type": "employer_services", "district": "unknown"}
+    )
     decision = area.decide_route(facts, on=START)
     assert decision.route == Route.BUSINESS_ESPOO
     assert area.verify_decision(decision)
