@@ -102,6 +102,7 @@ class CaseloadGroups(Projection):
     #: client's current ones (``rm_caseload_group_clients``) is gone.
     version = 2
     metadata = _metadata
+    retired_tables = ("rm_caseload_group_clients",)
     facts = Table(
         "rm_caseload_group_facts",
         _metadata,

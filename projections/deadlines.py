@@ -76,6 +76,7 @@ class Deadlines(Projection):
     #: of each client's current one (``rm_deadline_clients``) is gone.
     version = 2
     metadata = _metadata
+    retired_tables = ("rm_deadline_clients",)
     searches = Table(
         "rm_deadline_searches",
         _metadata,

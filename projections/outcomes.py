@@ -93,6 +93,7 @@ class Outcomes(Projection):
     #: of each client's current one (``rm_outcome_clients``) is gone.
     version = 2
     metadata = _metadata
+    retired_tables = ("rm_outcome_clients",)
     searches = Table(
         "rm_outcome_searches",
         _metadata,

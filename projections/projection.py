@@ -98,6 +98,9 @@ class Projection(abc.ABC):
     name: ClassVar[str] = ""
     version: ClassVar[int] = 1
     metadata: ClassVar[MetaData] = MetaData()
+    #: Tables that earlier versions kept and this one no longer has: a rebuild drops them too,
+    #: so that an upgraded read model holds no table that nothing keeps up to date.
+    retired_tables: ClassVar[tuple[str, ...]] = ()
     #: The handler functions by event topic, collected from the methods marked with handles().
     handlers: ClassVar[dict[str, Callable[..., None]]] = {}
 

@@ -141,8 +141,13 @@ class ReadModel:
             projection.metadata.create_all(self.engine, checkfirst=True)
 
     def drop_tables(self, projection: Projection) -> None:
-        """Drop a projection's tables and its tracking row, so it can be rebuilt from zero."""
+        """Drop a projection's tables, those its earlier versions kept, and its tracking row,
+        so it can be rebuilt from zero."""
         projection.metadata.drop_all(self.engine, checkfirst=True)
+        retired = MetaData()
+        for name in projection.retired_tables:
+            Table(name, retired)
+        retired.drop_all(self.engine, checkfirst=True)
         _tracking_metadata.create_all(self.engine, checkfirst=True)
         with self.engine.begin() as connection:
             connection.execute(TRACKING.delete().where(TRACKING.c.projection == projection.name))

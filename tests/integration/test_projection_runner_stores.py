@@ -301,3 +301,22 @@ def test_dates_are_written_as_the_text_sqlalchemy_would_write_and_read_back_equa
     assert [written[number] for number in range(4)] == days == [written[10 + n] for n in range(4)]
     assert written[9] == date(2025, 3, 4)
     assert [texts[number] for number in range(4)] == [texts[10 + n] for n in range(4)]
+
+
+def test_a_rebuild_drops_the_tables_an_earlier_version_of_a_projection_kept(
+    durable_store: str,
+) -> None:
+    from employment_domain.projections.deadlines import Deadlines
+    from sqlalchemy import Column, Date, MetaData, String, Table, inspect
+
+    area = EmploymentArea(durable_store)
+    write_clients(area, 10)
+    read_model = ReadModel.for_store(durable_store)
+    (retired,) = Deadlines.retired_tables
+    old = MetaData()
+    Table(retired, old, Column("client_id", String(36), primary_key=True), Column("on", Date))
+    old.create_all(read_model.engine)
+    assert inspect(read_model.engine).has_table(retired, schema=read_model.schema)
+    ProjectionRunner(area, read_model, [Deadlines()]).rebuild()
+    assert not inspect(read_model.engine).has_table(retired, schema=read_model.schema)
+    assert read_model.positions() == {"deadlines": area.recorder.max_notification_id()}
