@@ -1,0 +1,89 @@
+"""Every store written by an earlier release opens, replays, verifies and reports the same figures.
+
+Each folder ``tests/stores/release-X.Y.Z`` was written by ``tests/stores/write_release_store.py``
+with that release's code. Stored events name their classes by module path, so a class that moves
+must leave its old topic registered; these tests are what proves that it did. They go through
+the command line and the top-level API only, so that they keep working as the inside changes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from employment_domain import EmploymentArea, MasterKey
+
+STORES = sorted((Path(__file__).parent.parent / "stores").glob("release-*"))
+
+
+def employment_area(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "employment_domain", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(params=STORES, ids=[folder.name for folder in STORES])
+def release(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A copy of one release's store folder, so that nothing a test does reaches the original."""
+    copy = tmp_path / request.param.name
+    shutil.copytree(request.param, copy)
+    return copy
+
+
+def test_there_is_a_store_of_the_first_release() -> None:
+    assert "release-0.1.0" in [folder.name for folder in STORES]
+
+
+def test_a_release_store_verifies_against_its_anchor(release: Path) -> None:
+    anchor = (release / "anchor.txt").read_text().strip()
+    result = employment_area(
+        "audit", "verify", "--db", str(release / "area.db"), "--anchor", anchor
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no differences" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cost-split",
+        "budget",
+        "caseload",
+        "caseload-groups",
+        "routing",
+        "deadlines",
+        "outcomes",
+        "procurement",
+        "structural-change",
+    ],
+)
+def test_a_release_store_gives_the_reports_it_gave_when_written(release: Path, name: str) -> None:
+    result = employment_area("report", name, "--format", "json", "--db", str(release / "area.db"))
+    assert result.returncode == 0, result.stderr
+    expected = json.loads((release / "reports" / f"{name}.json").read_text())
+    assert json.loads(result.stdout) == expected
+    assert expected, f"the stored {name} report has rows to compare"
+
+
+def test_a_release_store_keeps_personal_data_readable_and_erased_data_erased(
+    release: Path,
+) -> None:
+    clients = dict(line.split() for line in (release / "clients.txt").read_text().splitlines())
+    key = MasterKey.from_file(release / "master-key.txt")
+    area = EmploymentArea(str(release / "area.db"), master_key=key)
+    try:
+        kept = area.personal_details(UUID(clients["kept"]))
+        assert kept.name == "Testi Henkilö" and not kept.erased
+        assert area.personal_details(UUID(clients["erased"])).erased
+        assert area.get_client(UUID(clients["kept"])).district == "Leppävaara"
+    finally:
+        area.close()
