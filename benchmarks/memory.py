@@ -24,7 +24,7 @@ CEILING_MB = 300
 
 _REBUILD = """
 import resource, sys, time
-from employment_domain.application import EmploymentArea
+from employment_domain.area import EmploymentArea
 from employment_domain.projections import ProjectionRunner, ReadModel, read_model_url
 area = EmploymentArea(sys.argv[1])
 runner = ProjectionRunner(area, ReadModel(read_model_url(sys.argv[1])))
@@ -42,7 +42,7 @@ print(progress.events, kib, elapsed)
 
 def _history(path: Path, events: int) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from employment_domain.application import EmploymentArea
+    from employment_domain.area import EmploymentArea
     from projections import write_history
 
     area = EmploymentArea(str(path))

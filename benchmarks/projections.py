@@ -48,8 +48,9 @@ from employment_domain.projections import (
 from employment_domain.projections.reading import LogReader
 from employment_domain.projections.runner import DEFAULT_PAGE_SIZE
 
-from employment_domain.application import EmploymentArea
-from employment_domain.clients import Client
+from employment_domain.area import EmploymentArea
+from employment_domain.clients.client import Client
+from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
 TARGET = 0.25
@@ -124,7 +125,7 @@ def write_history(area: EmploymentArea, events: int, *, seed: int = 6) -> int:
             active.add(client)
             touched[client.id] = client
         written += sum(len(client.pending_events) for client in touched.values())
-        area.save(*touched.values())
+        application_of(area).save(*touched.values())
         day += timedelta(days=1)
     return written
 

@@ -24,13 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Figure, interleaved, print_figure
 
-from employment_domain.engine import (
+from employment_domain.routing.engine import (
     DURABLE_RULES_AVAILABLE,
     ReferenceEngine,
     RoutingEngine,
     make_engine,
 )
-from employment_domain.rulebook import RoutingFactsError, Rulebook, default_rulebook
+from employment_domain.routing.rulebook import RoutingFactsError, Rulebook, default_rulebook
 
 GUIDANCE = frozenset({"information_advice", "coaching", "expert_assessment", "job_coaching"})
 TRAININGS = frozenset(
@@ -92,7 +92,7 @@ def bare_posts(rulebook: Rulebook, normalised: list[tuple[dict[str, Any], date]]
     What durable_rules itself costs per decision on this machine, so that the wrapper's own
     share can be read off beside it.
     """
-    from employment_domain import engine as module
+    from employment_domain.routing import engine as module
 
     compiled = module._compiled(rulebook)
     host = module._shared_host()

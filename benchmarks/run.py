@@ -36,7 +36,7 @@ def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
 
     from employment_domain.projections import read_model_url
 
-    from employment_domain.application import EmploymentArea
+    from employment_domain.area import EmploymentArea
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "area.db"
@@ -72,8 +72,8 @@ def _demo(*, scales: tuple[float, ...]) -> list[Figure]:
     import tempfile
     import time
 
-    from employment_domain.application import EmploymentArea
-    from employment_domain.demo import run_demo
+    from employment_domain.area import EmploymentArea
+    from employment_domain.demo.year import run_demo
 
     figures = []
     for scale in scales:

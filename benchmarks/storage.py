@@ -19,6 +19,7 @@ from typing import Any
 from harness import Figure, interleaved
 
 from employment_domain import EmploymentArea
+from employment_domain.store.service import application_of
 
 _ON = date(2025, 3, 3)
 
@@ -74,7 +75,7 @@ class _Stores:
 
 
 def _sample_row(area: EmploymentArea) -> tuple[str, bytes]:
-    stored = area.recorder.select_notifications(start=1, limit=1)[0]
+    stored = application_of(area).recorder.select_notifications(start=1, limit=1)[0]
     return stored.topic, bytes(stored.state)
 
 
@@ -122,7 +123,7 @@ def _raw_command(
     probe = EmploymentArea(":memory:")
     ids = probe.import_jobseekers(_jobseekers(1))
     probe.refer_with_routing(ids[0], on=_ON, service_type="coaching")
-    stored = probe.recorder.select_notifications(start=1, limit=2)
+    stored = application_of(probe).recorder.select_notifications(start=1, limit=2)
     created, referred = bytes(stored[0].state), bytes(stored[1].state)
     state: dict[str, Any] = {}
 

@@ -13,8 +13,8 @@ import sys
 import threading
 from types import FrameType
 
+from employment_domain.audit.readonly import open_for_audit
 from employment_domain.errors import EmploymentDomainError
-from employment_domain.readonly import open_for_audit
 
 from .readmodel import ReadModel, read_model_url
 from .runner import DEFAULT_PAGE_SIZE, Progress, ProjectionRunner

@@ -1,9 +1,9 @@
 """The annual report's words in English and Finnish: its texts, labels, and numbers (no tables).
 
 Column names and coded values (services, routes, target groups) take the Finnish labels of
-``employment_domain.tabulate`` where it has them and the ones here where it does not; municipalities
-are shown by their official Finnish names; numbers are grouped by thin spaces, with a decimal
-comma in Finnish.
+``employment_domain.tabulate`` where it has them and the ones here where it does not;
+municipalities are shown by their official Finnish names; numbers are grouped by thin spaces,
+with a decimal comma in Finnish.
 """
 
 from __future__ import annotations

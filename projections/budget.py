@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, Uuid, select
 
-from employment_domain.ledgers import CostCategory, Ledger
+from employment_domain.ledgers.ledger import CostCategory, Ledger
 from employment_domain.money import Money
 from employment_domain.parameters import ParameterError, Parameters, default_parameters
 

@@ -32,7 +32,7 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 
 from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, event_class, handles
 from .suppression import suppress

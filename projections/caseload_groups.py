@@ -45,9 +45,9 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 from employment_domain.parameters import ParameterError, Parameters, default_parameters
-from employment_domain.rulebook import RoutingFactsError, Rulebook, default_rulebook
+from employment_domain.routing.rulebook import RoutingFactsError, Rulebook, default_rulebook
 from employment_domain.target_groups import TARGET_GROUPS, derive_target_groups, unemployed_since
 
 from .figures import months

@@ -40,8 +40,8 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.allocation import MunicipalBasis, SplitWeights, split_cost
-from employment_domain.ledgers import Ledger
+from employment_domain.ledgers.allocation import MunicipalBasis, SplitWeights, split_cost
+from employment_domain.ledgers.ledger import Ledger
 from employment_domain.money import Money
 from employment_domain.parameters import Parameters, default_parameters
 from employment_domain.values import MunicipalityCode

@@ -38,8 +38,8 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.client_records import Deadline, JobSearch, deadline_chain
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
+from employment_domain.clients.records import Deadline, JobSearch, deadline_chain
 from employment_domain.parameters import ParameterError, Parameters, default_parameters
 
 from .figures import months, percent

@@ -38,8 +38,8 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.clients import Client
-from employment_domain.employers import Employer
+from employment_domain.clients.client import Client
+from employment_domain.employers.employer import Employer
 from employment_domain.target_groups import add_months
 
 from .figures import median, percent

@@ -35,7 +35,7 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.procurements import Procurement
+from employment_domain.procurements.procurement import Procurement
 
 from .euros import Euros
 from .figures import percent

@@ -16,11 +16,11 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
-from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, MetaData, Table, and_, bindparam, select
 from sqlalchemy.sql.selectable import Select
 
 from employment_domain.errors import EmploymentDomainError
+from employment_domain.topics import topics_of
 
 from .fetch import RowFetch
 from .upsert import Upsert
@@ -110,7 +110,10 @@ class Projection(abc.ABC):
         for base in reversed(cls.__mro__):
             for value in vars(base).values():
                 for handled in getattr(value, _HANDLES, ()):
-                    handlers[get_topic(handled)] = value
+                    # Every topic the event was ever stored under, so that history written
+                    # before a class moved is read too.
+                    for topic in topics_of(handled):
+                        handlers[topic] = value
         cls.handlers = handlers
         for table in cls.metadata.tables.values():
             if not table.name.startswith(TABLE_PREFIX) or not table.primary_key.columns:

@@ -29,6 +29,8 @@ from eventsourcing.utils import resolve_topic
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from employment_domain.store.service import AreaLike, application_of
+
 __all__ = ["LogReader", "Row"]
 
 #: A stored event in the log: (id, topic, originator_id, originator_version, state).
@@ -42,7 +44,8 @@ _Target = tuple[type[Any], type[Any], Callable[[Any], Any]] | None
 class LogReader:
     """Pages of one application's notification log, and their domain events."""
 
-    def __init__(self, app: Application[Any]) -> None:
+    def __init__(self, app: AreaLike) -> None:
+        app = application_of(app)
         self.app = app
         recorder = app.recorder
         self._sqlite = recorder if isinstance(recorder, SQLiteApplicationRecorder) else None

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-from employment_domain.persistence import store_environment
+from employment_domain.store.persistence import store_environment
 
 from .projection import TABLE_PREFIX, Projection, ProjectionError
 

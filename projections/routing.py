@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 from employment_domain.decisions import Route
 
 from .figures import percent

@@ -19,9 +19,10 @@ from typing import Any
 from uuid import UUID
 
 import attrs
-from eventsourcing.application import Application
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+
+from employment_domain.store.service import AreaLike, application_of
 
 from .projection import Page, Projection, ProjectionError, Rows
 from .reading import LogReader, Row
@@ -72,13 +73,14 @@ class ProjectionRunner:
 
     def __init__(
         self,
-        app: Application[Any],
+        app: AreaLike,
         read_model: ReadModel | str,
         projections: Sequence[Projection] | None = None,
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
         max_cached_rows: int = DEFAULT_MAX_CACHED_ROWS,
     ) -> None:
+        app = application_of(app)
         if page_size < 1:
             raise ValueError(f"a page holds at least one notification, not {page_size!r}")
         self.app = app
@@ -331,13 +333,14 @@ def _uuid_text(originator_id: Any) -> str:
         return str(originator_id)
 
 
-def position_known_at(app: Application[Any], when: datetime) -> int:
+def position_known_at(app: AreaLike, when: datetime) -> int:
     """The last notification position of the history as known at the recorded time ``when``.
 
     Events are stamped when they are made, before they are stored, so an event stamped after
     ``when`` cannot have been known then, and neither can anything stored after it: the history
     known at ``when`` is the log up to the first event stamped later. ``when`` needs a timezone.
     """
+    app = application_of(app)
     if when.tzinfo is None:
         raise ValueError(f"a recorded time needs a timezone (the store records UTC): {when!r}")
     position = 0

@@ -44,9 +44,9 @@ from sqlalchemy import (
     select,
 )
 
-from employment_domain.clients import Client
-from employment_domain.employers import Employer
-from employment_domain.procurements import Procurement
+from employment_domain.clients.client import Client
+from employment_domain.employers.employer import Employer
+from employment_domain.procurements.procurement import Procurement
 
 from .projection import BY_ORIGINATOR, Page, Projection, event_class, handles
 from .suppression import suppress

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from employment_domain import EmploymentArea
-from employment_domain.cli import main
-from employment_domain.cli_stores import ProgressBar
-from employment_domain.demo_finance import AREA
+from employment_domain.cli.main import main
+from employment_domain.cli.stores import ProgressBar
+from employment_domain.demo.finance import AREA
 
 SCALE = "0.005"
 SEED = "7"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from employment_domain import EmploymentArea
-from employment_domain.cli import main
+from employment_domain.cli.main import main
 from tests.test_cli import run_demo_into
 
 
@@ -115,7 +115,7 @@ def test_as_known_at_a_position_gives_the_report_the_store_held_then(
     shutil.copy(demo_db, path)
     then = report_json(capsys, "caseload", "--db", str(path))
     area = EmploymentArea(str(path))
-    position = area.recorder.max_notification_id()
+    position = area.head_position()
     area.start_job_search(on=date(2025, 6, 2), municipality="049", birth_date=date(1990, 1, 1))
     area.close()
     assert report_json(capsys, "caseload", "--db", str(path)) != then
@@ -195,7 +195,7 @@ def test_projections_catch_up_and_rebuild_say_how_far_they_got(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     area = EmploymentArea(str(demo_db))
-    head = area.recorder.max_notification_id()
+    head = area.head_position()
     area.close()
     assert main(["projections", "catch-up", "--db", str(demo_db)]) == 0
     assert f"position {head}" in capsys.readouterr().out

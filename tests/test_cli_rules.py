@@ -12,9 +12,9 @@ from uuid import UUID
 
 import pytest
 
-from employment_domain.cli import main
-from employment_domain.cli_decisions import recorded_decisions
-from employment_domain.readonly import open_for_audit
+from employment_domain.audit.readonly import open_for_audit
+from employment_domain.audit.recorded_decisions import recorded_decisions
+from employment_domain.cli.main import main
 from tests.test_cli import run_demo_into
 
 PACKAGED_RULES = Path(str(resources.files("employment_domain.rules").joinpath("routing")))

@@ -3,7 +3,7 @@
 Every scenario names its expected rule, route and unit (or the error); every rule version must
 have a scenario on its first day whose facts, one day earlier, lead elsewhere, and likewise on
 its last day, so no validity boundary goes untested. The reading and running live in
-``employment_domain.scenarios``, which ``employment-area rules test`` uses too.
+``employment_domain.routing.scenarios``, which ``employment-area rules test`` uses too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from employment_domain.engine import RoutingEngine, make_engine
-from employment_domain.rulebook import default_rulebook
-from employment_domain.scenarios import (
+from employment_domain.routing.engine import RoutingEngine, make_engine
+from employment_domain.routing.rulebook import default_rulebook
+from employment_domain.routing.scenarios import (
     Scenario,
     ScenarioFileError,
     available_engines,

@@ -4,20 +4,18 @@ The public API: the application, its values and its errors. Everything not liste
 is private and may change.
 """
 
-from employment_domain.allocation import (
-    AllocationError,
-    BasisError,
-    CostSplit,
-    MunicipalBasis,
-    MunicipalShare,
-    SplitWeights,
-    WeightsError,
-    ZeroBasisError,
-    split_cost,
+from employment_domain.area import EmploymentArea
+from employment_domain.audit.readonly import ReadOnlyStoreError, open_for_audit
+from employment_domain.audit.seals import (
+    Anchor,
+    AnchorError,
+    IntegrityError,
+    latest_anchor,
+    seal_history,
+    verify_history,
 )
-from employment_domain.application import EmploymentArea
 from employment_domain.calendar import add_working_days, is_working_day, working_days_between
-from employment_domain.clients import (
+from employment_domain.clients.client import (
     Client,
     ClientError,
     Deadline,
@@ -32,8 +30,8 @@ from employment_domain.clients import (
 from employment_domain.commands.clients import ClientImportError
 from employment_domain.commands.routing import DecisionCheck, RoutingCapacity
 from employment_domain.decisions import Decision, DecisionError, Route
-from employment_domain.demo import DemoSummary, run_demo
-from employment_domain.employers import (
+from employment_domain.demo.year import DemoSummary, run_demo
+from employment_domain.employers.employer import (
     DismissalError,
     DismissedEmployee,
     Employer,
@@ -44,30 +42,24 @@ from employment_domain.employers import (
     VacancyOverfilledError,
     employer_id_for,
 )
-from employment_domain.engine import (
-    DurableRulesEngine,
-    NoRuleMatchedError,
-    ReferenceEngine,
-    RoutingEngine,
-    RuleEngineError,
-    make_engine,
-)
 from employment_domain.errors import (
     ConcurrentUpdateError,
     EmploymentDomainError,
     NotFoundError,
     StoreError,
 )
-from employment_domain.explain import Explanation, RuleCheck
-from employment_domain.integrity import (
-    Anchor,
-    AnchorError,
-    IntegrityError,
-    latest_anchor,
-    seal_history,
-    verify_history,
+from employment_domain.ledgers.allocation import (
+    AllocationError,
+    BasisError,
+    CostSplit,
+    MunicipalBasis,
+    MunicipalShare,
+    SplitWeights,
+    WeightsError,
+    ZeroBasisError,
+    split_cost,
 )
-from employment_domain.ledgers import (
+from employment_domain.ledgers.ledger import (
     CostCategory,
     Ledger,
     LedgerClosedError,
@@ -83,7 +75,7 @@ from employment_domain.parameters import (
     UnknownParameterError,
     default_parameters,
 )
-from employment_domain.personal_data import (
+from employment_domain.personal_data.record import (
     ContactDetails,
     MasterKey,
     MasterKeyError,
@@ -91,23 +83,31 @@ from employment_domain.personal_data import (
     PersonalDataError,
     PersonalDetails,
 )
-from employment_domain.procurements import (
+from employment_domain.procurements.procurement import (
     CapacityError,
     ContractEndedError,
     Procurement,
     ProcurementError,
     ValueCapError,
 )
-from employment_domain.readonly import ReadOnlyStoreError, open_for_audit
-from employment_domain.rulebook import (
+from employment_domain.routing.archive import RulebookVersionNotFoundError
+from employment_domain.routing.engine import (
+    DurableRulesEngine,
+    NoRuleMatchedError,
+    ReferenceEngine,
+    RoutingEngine,
+    RuleEngineError,
+    make_engine,
+)
+from employment_domain.routing.explain import Explanation, RuleCheck
+from employment_domain.routing.lint import LintFinding, lint
+from employment_domain.routing.rulebook import (
     RoutingError,
     RoutingFactsError,
     Rulebook,
     RulebookFileError,
     default_rulebook,
 )
-from employment_domain.rulebook_archive import RulebookVersionNotFoundError
-from employment_domain.rulebook_lint import LintFinding, lint
 from employment_domain.values import (
     BusinessId,
     BusinessIdError,
@@ -225,4 +225,4 @@ __all__ = [
     "working_days_between",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

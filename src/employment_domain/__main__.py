@@ -2,6 +2,6 @@
 
 import sys
 
-from employment_domain.cli import main
+from employment_domain.cli.main import main
 
 sys.exit(main())

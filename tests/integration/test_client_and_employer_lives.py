@@ -11,7 +11,7 @@ from uuid import UUID
 
 from employment_domain import EmploymentArea, Money, MunicipalityCode, Period
 from employment_domain.decisions import Decision
-from employment_domain.employers import DismissedEmployee
+from employment_domain.employers.employer import DismissedEmployee
 
 
 def live_a_client_life(area: EmploymentArea, employer_id: UUID) -> UUID:

@@ -14,8 +14,9 @@ import attrs
 import pytest
 
 from employment_domain import EmploymentArea, Money
-from employment_domain.demo import DemoError, DemoSummary, run_demo
-from employment_domain.demo_finance import AREA
+from employment_domain.demo.finance import AREA
+from employment_domain.demo.year import DemoError, DemoSummary, run_demo
+from employment_domain.store.service import application_of
 
 SCALE = 0.01
 SEED = 7
@@ -51,9 +52,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 def stored_events(area: EmploymentArea) -> Iterator[Any]:
     """Every event of the notification log, decoded, in log order."""
     start = 1
-    while notifications := area.recorder.select_notifications(start, 1000):
+    while notifications := application_of(area).recorder.select_notifications(start, 1000):
         for notification in notifications:
-            yield area.mapper.to_domain_event(notification)
+            yield application_of(area).mapper.to_domain_event(notification)
         start = notifications[-1].id + 1
 
 
@@ -75,7 +76,7 @@ def test_a_small_demo_year_runs_end_to_end_into_a_sqlite_file(demo: Demo) -> Non
     )
     assert summary.clients >= 300 and summary.employers >= 12 and summary.procurements == 8
     assert summary.events_written == summary.notification_position
-    assert summary.notification_position == demo.area.recorder.max_notification_id()
+    assert summary.notification_position == demo.area.head_position()
     reopened = EmploymentArea(str(demo.path))
     assert reopened.ledger_state(AREA, 2025)["closed_on"] == "2026-02-27"
     assert json.loads(json.dumps(summary.to_dict()))["year"] == 2025
@@ -161,15 +162,15 @@ def test_statutory_deadlines_are_mostly_but_not_always_met(demo: Demo) -> None:
 def test_the_demo_refuses_a_store_that_holds_events_and_bad_arguments(
     demo: Demo, tmp_path: Path
 ) -> None:
-    position = demo.area.recorder.max_notification_id()
+    position = demo.area.head_position()
     with pytest.raises(DemoError, match="empty store"):
         run_demo(demo.area, scale=SCALE)
-    assert demo.area.recorder.max_notification_id() == position
+    assert demo.area.head_position() == position
     fresh = EmploymentArea(str(tmp_path / "fresh.db"))
     for arguments in ({"scale": 0}, {"scale": 1e9}, {"year": 2024}, {"seed": "x"}):
         with pytest.raises(DemoError):
             run_demo(fresh, **arguments)
-    assert not fresh.recorder.max_notification_id()
+    assert not fresh.head_position()
 
 
 @pytest.mark.postgres

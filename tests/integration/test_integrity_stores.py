@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from employment_domain import ConcurrentUpdateError, EmploymentArea
-from employment_domain.integrity import (
+from employment_domain.audit.seals import (
     SEAL_CHAIN_ID,
     Anchor,
     SealChain,
@@ -28,6 +28,7 @@ from employment_domain.integrity import (
     seal_history,
     verify_history,
 )
+from employment_domain.store.service import application_of
 
 
 class EventsTable:
@@ -226,15 +227,17 @@ def test_an_event_inserted_into_a_gap_of_postgresql_positions_is_detected(
 ) -> None:
     first, second = EmploymentArea(postgres_url), EmploymentArea(postgres_url)
     _start(first, 3)
-    originator_id = first.notification_log.select(start=1, limit=1)[0].originator_id
+    originator_id = application_of(first).notification_log.select(start=1, limit=1)[0].originator_id
     assert isinstance(originator_id, UUID)
     client = first.get_client(originator_id)
     rival = second.get_client(client.id)
     client.trigger_event(type(client).Event)
     rival.trigger_event(type(rival).Event)
-    first.save(client)
+    application_of(first).save(client)
     with pytest.raises(ConcurrentUpdateError):
-        second.save(rival)  # the refused insert used up position 5: PostgreSQL leaves a gap
+        application_of(second).save(
+            rival
+        )  # the refused insert used up position 5: PostgreSQL leaves a gap
     _start(first, 2)
     anchor = seal_history(first)
     table = EventsTable(postgres_url)

@@ -16,8 +16,8 @@ import psycopg
 import pytest
 
 from employment_domain import EmploymentArea, PersonalIdentityCode
-from employment_domain.integrity import seal_history, verify_history
-from employment_domain.personal_data import (
+from employment_domain.audit.seals import seal_history, verify_history
+from employment_domain.personal_data.record import (
     ContactDetails,
     MasterKey,
     PersonalDataUnreadableError,
@@ -178,7 +178,7 @@ def test_a_data_key_lost_from_the_key_table_is_a_named_error_not_a_silent_erasur
         lite = sqlite3.connect(durable_store, isolation_level=None)
         lite.execute("DELETE FROM personal_data_keys WHERE record_id = ?", (record_id.hex,))
         lite.close()
-    size = area.recorder.max_notification_id()
+    size = area.head_position()
     with pytest.raises(PersonalDataUnreadableError, match=f"{record_id} is missing"):
         area.personal_details(clients[3])
     with pytest.raises(PersonalDataUnreadableError, match="missing"):
@@ -188,5 +188,5 @@ def test_a_data_key_lost_from_the_key_table_is_a_named_error_not_a_silent_erasur
             identity_code=PersonalIdentityCode(_identity_code(3)),
             name="Korhonen Väinö",
         )
-    assert area.recorder.max_notification_id() == size
+    assert area.head_position() == size
     assert area.personal_details(clients[4]).name == NAMES[4]

@@ -14,8 +14,9 @@ from uuid import UUID, uuid4
 import pytest
 
 from employment_domain import ConcurrentUpdateError, EmploymentArea, Money, Period
-from employment_domain.ledgers import Ledger, ledger_id
-from employment_domain.procurements import CapacityError, Procurement
+from employment_domain.ledgers.ledger import Ledger, ledger_id
+from employment_domain.procurements.procurement import CapacityError, Procurement
+from employment_domain.store.service import application_of
 
 AREA = "espoo-kauniainen"
 
@@ -180,13 +181,13 @@ def test_a_writer_that_lost_the_last_seat_is_refused_when_it_tries_again(
 ) -> None:
     first, second = EmploymentArea(durable_store), EmploymentArea(durable_store)
     procurement_id = contract(first, seats=1)
-    mine = first.load(Procurement, procurement_id)
-    theirs = second.load(Procurement, procurement_id)
+    mine = application_of(first).load(Procurement, procurement_id)
+    theirs = application_of(second).load(Procurement, procurement_id)
     for procurement in (mine, theirs):
         procurement.reserve_seat(on=date(2025, 2, 4), client_id=uuid4(), referral_id=uuid4())
-    first.save(mine)
+    application_of(first).save(mine)
     with pytest.raises(ConcurrentUpdateError, match=str(procurement_id)):
-        second.save(theirs)
+        application_of(second).save(theirs)
     with pytest.raises(CapacityError, match="all 1 seats are taken"):
         second.reserve_seat(
             procurement_id, on=date(2025, 2, 4), client_id=uuid4(), referral_id=uuid4()
@@ -207,8 +208,8 @@ def test_an_approval_and_its_ledger_posting_are_saved_together_or_not_at_all(
         amount="10000.00",
         period=Period.month(2025, 2),
     )
-    procurement = first.load(Procurement, procurement_id)
-    ledger = first.load(Ledger, ledger_id(AREA, 2025))
+    procurement = application_of(first).load(Procurement, procurement_id)
+    ledger = application_of(first).load(Ledger, ledger_id(AREA, 2025))
     second.record_cost(
         AREA,
         2025,
@@ -228,7 +229,7 @@ def test_an_approval_and_its_ledger_posting_are_saved_together_or_not_at_all(
         reference="OMNIA-2025-02",
     )
     with pytest.raises(ConcurrentUpdateError):
-        first.save(procurement, ledger)
+        application_of(first).save(procurement, ledger)
     after = EmploymentArea(durable_store)
     assert after.procurement_state(procurement_id)["invoices"]["OMNIA-2025-02"]["status"] == (
         "received"

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 
-from employment_domain.application import EmploymentArea
-from employment_domain.clients import Client
+from employment_domain.area import EmploymentArea
+from employment_domain.clients.client import Client
+from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
 EVENTS = int(os.environ.get("EMPLOYMENT_DOMAIN_KILL_TEST_EVENTS", "10000"))
@@ -66,7 +67,7 @@ def write_history(area: EmploymentArea, events: int, rnd: random.Random) -> None
             active.append(client)
             touched[client.id] = client
         written += sum(len(client.pending_events) for client in touched.values())
-        area.save(*touched.values())
+        application_of(area).save(*touched.values())
         day += timedelta(days=1)
 
 
@@ -118,7 +119,7 @@ def test_a_projection_killed_at_random_points_ends_with_the_tables_of_an_uninter
     rnd = random.Random(seed)
     area = EmploymentArea(durable_store)
     write_history(area, EVENTS, rnd)
-    head = area.recorder.max_notification_id() or 0
+    head = area.head_position()
     uninterrupted = ReadModel(f"sqlite:///{tmp_path / 'uninterrupted.db'}")
     ProjectionRunner(area, uninterrupted).catch_up()
     live = ReadModel.for_store(durable_store)

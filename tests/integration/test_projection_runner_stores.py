@@ -21,9 +21,10 @@ from employment_domain.projections import (
 from employment_domain.projections.reading import LogReader
 from sqlalchemy import text
 
-from employment_domain.application import EmploymentArea
-from employment_domain.clients import Client
-from employment_domain.readonly import open_for_audit
+from employment_domain.area import EmploymentArea
+from employment_domain.audit.readonly import open_for_audit
+from employment_domain.clients.client import Client
+from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
 ESPOO, KAUNIAINEN = MunicipalityCode("049"), MunicipalityCode("235")
@@ -48,7 +49,7 @@ def write_clients(area: EmploymentArea, count: int, *, first: int = 0) -> None:
             if number % 6 == 0:
                 client.restart_job_search(on=on + timedelta(days=90), parameters=area.parameters)
         saved.append(client)
-    area.save(*saved)
+    application_of(area).save(*saved)
 
 
 def test_the_default_read_model_builds_the_caseload_beside_the_store(durable_store: str) -> None:
@@ -56,7 +57,7 @@ def test_the_default_read_model_builds_the_caseload_beside_the_store(durable_sto
     write_clients(area, 60)
     read_model = ReadModel.for_store(durable_store)
     progress = ProjectionRunner(area, read_model, [Caseload()], page_size=25).catch_up()
-    head = area.recorder.max_notification_id()
+    head = area.head_position()
     assert (progress.position, progress.events) == (head, head)
     report = read_model.report(Caseload)
     assert sum(r["started"] for r in report) == 60
@@ -96,14 +97,14 @@ def test_a_runner_in_another_application_instance_resumes_where_the_first_stoppe
 ) -> None:
     writer = EmploymentArea(durable_store)
     write_clients(writer, 40)
-    middle = writer.recorder.max_notification_id() or 0
+    middle = writer.head_position()
     ProjectionRunner(
         writer, ReadModel.for_store(durable_store), [Caseload()], page_size=30
     ).catch_up()
     write_clients(writer, 40, first=40)
     reader = open_for_audit(durable_store)
     progress = ProjectionRunner(reader, ReadModel.for_store(durable_store), [Caseload()]).catch_up()
-    assert progress.events == (writer.recorder.max_notification_id() or 0) - middle
+    assert progress.events == writer.head_position() - middle
     reference = ReadModel("sqlite://")
     ProjectionRunner(writer, reference, [Caseload()]).catch_up()
     live = ReadModel.for_store(durable_store)
@@ -134,7 +135,7 @@ def test_the_log_reader_matches_the_recorder_and_the_mapper(durable_store: str) 
     reader = LogReader(area)
     topics = sorted(Caseload.handlers)[:2]
     for stop, chosen in ((None, []), (20, []), (None, topics)):
-        notifications = area.recorder.select_notifications(
+        notifications = application_of(area).recorder.select_notifications(
             start=3, limit=50, stop=stop, topics=chosen, inclusive_of_start=False
         )
         rows = reader.page(after=3, limit=50, stop=stop, topics=chosen)
@@ -142,7 +143,9 @@ def test_the_log_reader_matches_the_recorder_and_the_mapper(durable_store: str) 
             (n.id, n.topic, n.originator_version, n.state) for n in notifications
         ]
         for row, notification in zip(rows, notifications, strict=True):
-            assert vars(reader.decode(row)) == vars(area.mapper.to_domain_event(notification))
+            assert vars(reader.decode(row)) == vars(
+                application_of(area).mapper.to_domain_event(notification)
+            )
 
 
 def test_stopping_at_a_recorded_time_on_each_store(durable_store: str) -> None:
@@ -154,12 +157,12 @@ def test_stopping_at_a_recorded_time_on_each_store(durable_store: str) -> None:
     read_model = ReadModel.for_store(durable_store)
     progress = ProjectionRunner(area, read_model, [Caseload()]).catch_up(until=cut)
     assert progress.position == position >= 4
-    assert position < (area.recorder.max_notification_id() or 0)
+    assert position < area.head_position()
 
 
 def _event_at(area: EmploymentArea, position: int) -> Any:
-    notification = area.recorder.select_notifications(start=position, limit=1)[0]
-    return area.mapper.to_domain_event(notification)
+    notification = application_of(area).recorder.select_notifications(start=position, limit=1)[0]
+    return application_of(area).mapper.to_domain_event(notification)
 
 
 def test_the_projection_process_builds_the_tables_from_a_read_only_store(
@@ -177,7 +180,7 @@ def test_the_projection_process_builds_the_tables_from_a_read_only_store(
     )
     assert result.returncode == 0, result.stderr
     area = EmploymentArea(durable_store)
-    head = area.recorder.max_notification_id()
+    head = area.head_position()
     assert result.stdout.splitlines()[-1] == f"done position {head} events {head}"
     reference = ReadModel("sqlite://")
     ProjectionRunner(area, reference).catch_up()
@@ -191,11 +194,11 @@ def test_every_projection_built_with_a_tiny_row_cache_equals_one_built_with_a_la
     durable_store: str,
 ) -> None:
     """Rows dropped from the cache between pages are read back, by aggregate or one by one."""
-    from employment_domain.demo import run_demo
+    from employment_domain.demo.year import run_demo
 
     area = EmploymentArea(durable_store)
     run_demo(area, scale=0.003)
-    head = area.recorder.max_notification_id()
+    head = area.head_position()
     assert head is not None
     projections = all_projections()
     read_model = ReadModel.for_store(durable_store)
@@ -263,7 +266,7 @@ def test_every_handler_sees_the_aggregate_id_of_its_event_as_the_tables_key_it(
     area = EmploymentArea(durable_store)
     write_clients(area, 30)
     ProjectionRunner(area, ReadModel("sqlite://"), [Ids()], page_size=7).catch_up()
-    assert len(seen) == area.recorder.max_notification_id()
+    assert len(seen) == area.head_position()
     assert all(given == expected for given, expected in seen)
 
 
@@ -319,4 +322,4 @@ def test_a_rebuild_drops_the_tables_an_earlier_version_of_a_projection_kept(
     assert inspect(read_model.engine).has_table(retired, schema=read_model.schema)
     ProjectionRunner(area, read_model, [Deadlines()]).rebuild()
     assert not inspect(read_model.engine).has_table(retired, schema=read_model.schema)
-    assert read_model.positions() == {"deadlines": area.recorder.max_notification_id()}
+    assert read_model.positions() == {"deadlines": area.head_position()}

@@ -17,9 +17,11 @@ import pytest
 from eventsourcing.persistence import PersistenceError
 
 from employment_domain import EmploymentArea, PersonalIdentityCode, StoreError
-from employment_domain.integrity import seal_history, verify_history
-from employment_domain.personal_data import ContactDetails, MasterKey
-from employment_domain.readonly import ReadOnlyStoreError, audit_environment, open_for_audit
+from employment_domain.audit.readonly import open_for_audit
+from employment_domain.audit.seals import seal_history, verify_history
+from employment_domain.personal_data.record import ContactDetails, MasterKey
+from employment_domain.store.readonly import ReadOnlyStoreError, audit_environment
+from employment_domain.store.service import application_of
 
 AUDITOR_ROLE_SQL = Path(__file__).parents[2] / "docs" / "auditor-role.sql"
 
@@ -47,10 +49,10 @@ def _populate(store: str, master_key: MasterKey) -> tuple[list[uuid.UUID], str]:
 
 def _audit_everything(area: EmploymentArea, clients: list[uuid.UUID], anchor: str) -> int:
     """What an auditor does: read the whole log, replay every aggregate, verify the seal."""
-    notifications = area.recorder.select_notifications(start=1, limit=10_000)
+    notifications = application_of(area).recorder.select_notifications(start=1, limit=10_000)
     for originator_id in {n.originator_id for n in notifications}:
         assert isinstance(originator_id, uuid.UUID)
-        area.repository.get(originator_id)
+        application_of(area).repository.get(originator_id)
     for client_id in clients:
         assert area.client_state(client_id)["municipality"] == "049"
     assert verify_history(area, anchor).intact
@@ -83,7 +85,7 @@ def test_the_sqlite_connection_of_an_audit_refuses_writes_that_bypass_the_applic
     _populate(str(path), MasterKey.generate())
     checksum = _sha256(path)
     audit = open_for_audit(path)
-    datastore = audit.factory.datastore  # type: ignore[attr-defined]
+    datastore = application_of(audit).factory.datastore  # type: ignore[attr-defined]
     for statement in ("DELETE FROM stored_events", "CREATE TABLE tracking (name TEXT)"):
         with (
             pytest.raises(PersistenceError, match="readonly"),
@@ -167,7 +169,7 @@ def test_a_full_audit_of_postgresql_writes_nothing_and_its_sessions_are_read_onl
     assert _audit_everything(audit, clients, anchor) == 9
     with pytest.raises(ReadOnlyStoreError):
         audit.start_job_search(on=date(2025, 2, 1), municipality="049", birth_date=date(1990, 1, 1))
-    datastore = audit.factory.datastore  # type: ignore[attr-defined]
+    datastore = application_of(audit).factory.datastore  # type: ignore[attr-defined]
     with datastore.get_connection() as connection:
         setting = connection.execute("SHOW default_transaction_read_only").fetchone()
         assert setting is not None and setting["default_transaction_read_only"] == "on"

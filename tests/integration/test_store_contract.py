@@ -20,7 +20,8 @@ from employment_domain import (
     NotFoundError,
     StoreError,
 )
-from employment_domain.clients import Client, ClientError
+from employment_domain.clients.client import Client, ClientError
+from employment_domain.store.service import application_of
 
 
 def test_a_client_saved_and_reloaded_equals_the_original_field_by_field(store: str) -> None:
@@ -46,7 +47,7 @@ def test_the_notification_log_holds_each_event_once_in_order(store: str) -> None
         area.start_job_search(on=date(2025, 1, 2), municipality="235", birth_date=date(1980, 1, 1))
         for _ in range(3)
     ]
-    notifications = area.notification_log.select(start=1, limit=10)
+    notifications = application_of(area).notification_log.select(start=1, limit=10)
     assert [n.originator_id for n in notifications] == ids
     assert [n.id for n in notifications] == sorted(n.id for n in notifications)
 
@@ -57,7 +58,7 @@ def test_a_refused_command_records_nothing(store: str) -> None:
         area.start_job_search(on=date(2025, 1, 2), municipality="999", birth_date=date(1990, 1, 1))
     with pytest.raises(ClientError, match="2025-01-02"):
         area.start_job_search(on=date(2025, 1, 2), municipality="049", birth_date=date(2025, 3, 1))
-    assert area.notification_log.select(start=1, limit=10) == []
+    assert application_of(area).notification_log.select(start=1, limit=10) == []
 
 
 def test_an_unknown_client_is_a_named_error(store: str) -> None:
@@ -75,10 +76,10 @@ def test_of_two_writers_of_one_client_exactly_one_succeeds(durable_store: str) -
     mine, theirs = first.get_client(client_id), second.get_client(client_id)
     mine.trigger_event(Client.Event)
     theirs.trigger_event(Client.Event)
-    first.save(mine)
+    application_of(first).save(mine)
     with pytest.raises(ConcurrentUpdateError, match=str(client_id)):
-        second.save(theirs)
-    events = list(first.repository.event_store.get(client_id))
+        application_of(second).save(theirs)
+    events = list(application_of(first).repository.event_store.get(client_id))
     assert [event.originator_version for event in events] == [1, 2]
 
 
@@ -94,7 +95,7 @@ def test_writers_racing_on_threads_never_lose_or_duplicate_an_event(durable_stor
         client.trigger_event(Client.Event)
         barrier.wait()
         try:
-            area.save(client)
+            application_of(area).save(client)
             outcomes.append("saved")
         except ConcurrentUpdateError:
             outcomes.append("refused")
@@ -109,7 +110,9 @@ def test_writers_racing_on_threads_never_lose_or_duplicate_an_event(durable_stor
         thread.join()
     assert sorted(outcomes) == ["refused", "saved"]
     area = EmploymentArea(durable_store)
-    assert [e.originator_version for e in area.repository.event_store.get(client_id)] == [1, 2]
+    assert [
+        e.originator_version for e in application_of(area).repository.event_store.get(client_id)
+    ] == [1, 2]
 
 
 def test_a_sqlite_path_in_a_missing_folder_is_refused_and_nothing_is_created(

@@ -11,7 +11,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from employment_domain import Money
-from employment_domain.allocation import MunicipalBasis, SplitWeights, WeightsError, split_cost
+from employment_domain.ledgers.allocation import (
+    MunicipalBasis,
+    SplitWeights,
+    WeightsError,
+    split_cost,
+)
 from employment_domain.testing.strategies import (
     allocation_bases,
     cost_split_weights,

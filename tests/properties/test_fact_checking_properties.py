@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from employment_domain.money import Money
-from employment_domain.rulebook import RoutingFactsError, default_rulebook
+from employment_domain.routing.rulebook import RoutingFactsError, default_rulebook
 from employment_domain.testing.routing_strategies import routing_facts
 
 _LEAVE_OUT = object()

@@ -29,8 +29,8 @@ from employment_domain import (
     Period,
     PersonalIdentityCode,
 )
-from employment_domain.integrity import Anchor, seal_history, verify_history
-from employment_domain.personal_data import ContactDetails, MasterKey
+from employment_domain.audit.seals import Anchor, seal_history, verify_history
+from employment_domain.personal_data.record import ContactDetails, MasterKey
 from employment_domain.testing.strategies import (
     business_dates,
     business_ids,
@@ -153,13 +153,13 @@ def _area() -> tuple[Area, list[UUID]]:
 
 def _attempt(command: Callable[[], Any], area: EmploymentArea | None = None) -> Any:
     """Run one command: it succeeds, or it raises a named error and the log does not move."""
-    before = area.recorder.max_notification_id() if area is not None else None
+    before = area.head_position() if area is not None else None
     try:
         result = command()
     except EmploymentDomainError as refused:
         event(f"refused: {type(refused).__name__}")
         if area is not None:
-            assert area.recorder.max_notification_id() == before, "a refused command wrote"
+            assert area.head_position() == before, "a refused command wrote"
         return refused
     event("accepted")
     return result
@@ -253,7 +253,7 @@ def test_starting_a_job_search_succeeds_or_is_refused_without_writing(
     on: Any, municipality: Any, birth_date: Any, client_id: Any
 ) -> None:
     area, _ = _area()
-    before = area.recorder.max_notification_id() or 0
+    before = area.head_position()
     outcome = _attempt(
         lambda: area.start_job_search(
             on=on, municipality=municipality, birth_date=birth_date, client_id=client_id
@@ -261,7 +261,7 @@ def test_starting_a_job_search_succeeds_or_is_refused_without_writing(
         area,
     )
     if not isinstance(outcome, EmploymentDomainError):
-        assert area.recorder.max_notification_id() == before + 1
+        assert area.head_position() == before + 1
         assert area.get_client(outcome).id == outcome
 
 
@@ -354,4 +354,4 @@ def test_verifying_against_any_anchor_text_answers_or_refuses_with_a_named_error
     verification = _attempt(lambda: verify_history(area, anchor), area)
     if not isinstance(verification, EmploymentDomainError):
         assert not (verification.intact and verification.first_difference is not None)
-        assert verification.events_checked <= (area.recorder.max_notification_id() or 0)
+        assert verification.events_checked <= (area.head_position())

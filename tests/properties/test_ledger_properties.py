@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from employment_domain import EmploymentArea, Money, MunicipalityCode, Period
-from employment_domain.allocation import SplitWeights
-from employment_domain.ledgers import Ledger, LedgerClosedError
-from employment_domain.procurements import Procurement, ProcurementError
+from employment_domain.ledgers.allocation import SplitWeights
+from employment_domain.ledgers.ledger import Ledger, LedgerClosedError
+from employment_domain.procurements.procurement import Procurement, ProcurementError
+from employment_domain.store.service import application_of
 from employment_domain.testing.strategies import (
     cost_split_weights,
     ledgers,
@@ -57,7 +58,7 @@ def test_the_net_cost_is_costs_minus_revenues_and_the_categories_add_up(ledger: 
 @given(ledgers())
 def test_a_ledger_saved_and_reloaded_equals_the_live_one(ledger: Ledger) -> None:
     area = EmploymentArea(":memory:")
-    area.save(ledger)
+    application_of(area).save(ledger)
     assert state_of(area.get_ledger(ledger.area, ledger.year)) == state_of(ledger)
 
 
@@ -109,7 +110,7 @@ def test_no_command_sequence_exceeds_capacity_or_cap_and_approved_invoices_reach
     assert period is not None
     for year in range(period.start.year, period.last_day.year + 1):
         area.open_ledger("property-area", year, on=date(year, 1, 1))
-    area.save(procurement)
+    application_of(area).save(procurement)
     pid = procurement.id
     referrals: list[Any] = []
     invoices: list[str] = []
@@ -155,8 +156,8 @@ def test_ledgers_and_contracts_survive_a_snapshot_unchanged(
     # Ledgers grow all year; their state is kept snapshot-safe so snapshotting can be enabled.
     area = EmploymentArea(":memory:")
     for aggregate in (ledger, procurement):
-        stored = area.mapper.to_stored_event(Snapshot.take(aggregate))
-        snapshot = area.mapper.to_domain_event(stored)
+        stored = application_of(area).mapper.to_stored_event(Snapshot.take(aggregate))
+        snapshot = application_of(area).mapper.to_domain_event(stored)
         assert isinstance(snapshot, Snapshot)
         rebuilt = snapshot.mutate(None)
         assert state_of(rebuilt) == state_of(aggregate)

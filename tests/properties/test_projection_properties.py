@@ -12,9 +12,10 @@ from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from employment_domain.application import EmploymentArea
-from employment_domain.audit import report_as_known
+from employment_domain.area import EmploymentArea
+from employment_domain.audit.replay import report_as_known
 from employment_domain.errors import EmploymentDomainError
+from employment_domain.store.service import application_of
 
 MUNICIPALITIES = ("049", "235", "091")
 CLIENTS = 6
@@ -63,7 +64,7 @@ def run(area: EmploymentArea, history: list[Command]) -> list[int]:
                 area.restart_job_search(client_id, on=day)
         except EmploymentDomainError:
             pass
-        positions.append(area.recorder.max_notification_id() or 0)
+        positions.append(area.head_position())
     return positions
 
 
@@ -100,12 +101,14 @@ def test_the_report_as_known_at_a_position_equals_the_report_of_the_store_cut_th
 ) -> None:
     area = EmploymentArea(":memory:")
     run(area, history)
-    head = area.recorder.max_notification_id() or 0
+    head = area.head_position()
     position = min(cut, head)
-    kept = area.recorder.select_notifications(start=None, limit=head + 1, stop=position)
+    kept = application_of(area).recorder.select_notifications(
+        start=None, limit=head + 1, stop=position
+    )
     copy = EmploymentArea(":memory:")
     if kept:
-        copy.recorder.insert_events(
+        application_of(copy).recorder.insert_events(
             [
                 StoredEvent(
                     originator_id=n.originator_id,

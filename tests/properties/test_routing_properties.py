@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from employment_domain.conditions import (
+from employment_domain.decisions import Route
+from employment_domain.routing.conditions import (
     All,
     AnyOf,
     Condition,
@@ -25,16 +26,15 @@ from employment_domain.conditions import (
     condition_to_data,
     partial,
 )
-from employment_domain.decisions import Route
-from employment_domain.engine import (
+from employment_domain.routing.engine import (
     DURABLE_RULES_AVAILABLE,
     NoRuleMatchedError,
     ReferenceEngine,
     RoutingEngine,
     make_engine,
 )
-from employment_domain.explain import explain
-from employment_domain.rulebook import Rulebook, default_rulebook
+from employment_domain.routing.explain import explain
+from employment_domain.routing.rulebook import Rulebook, default_rulebook
 from employment_domain.testing.routing_strategies import routing_dates, routing_facts
 
 needs_durable_rules = pytest.mark.skipif(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from employment_domain import Money, MunicipalityCode, Parameters, default_parameters
-from employment_domain.allocation import (
+from employment_domain.ledgers.allocation import (
     AllocationError,
     BasisError,
     MunicipalBasis,

@@ -20,8 +20,9 @@ from employment_domain.projections.readmodel import TRACKING
 from eventsourcing.application import Application
 from sqlalchemy import delete, insert, update
 
-from employment_domain.application import EmploymentArea
-from employment_domain.audit import (
+from employment_domain.area import EmploymentArea
+from employment_domain.audit.readonly import open_for_audit
+from employment_domain.audit.replay import (
     Finding,
     aggregate_history,
     replay,
@@ -29,7 +30,7 @@ from employment_domain.audit import (
     run_audit,
 )
 from employment_domain.errors import NotFoundError
-from employment_domain.readonly import open_for_audit
+from employment_domain.store.service import application_of
 
 ESPOO, KAUNIAINEN = "049", "235"
 CASELOAD = [Caseload()]
@@ -177,8 +178,8 @@ def test_a_report_as_known_at_a_position_or_time_ignores_what_came_later(
         ("2025-01", KAUNIAINEN, 2),
         ("2025-02", KAUNIAINEN, 1),
     ]
-    fourth: Any = area.mapper.to_domain_event(
-        area.recorder.select_notifications(start=4, limit=1)[0]
+    fourth: Any = application_of(area).mapper.to_domain_event(
+        application_of(area).recorder.select_notifications(start=4, limit=1)[0]
     )
     stamp = fourth.timestamp
     assert position_known_at(area, stamp) == 4
@@ -193,7 +194,11 @@ def test_a_report_as_known_at_a_position_or_time_ignores_what_came_later(
 
 
 def test_an_aggregates_history_is_plain_data_in_order(area: EmploymentArea) -> None:
-    first = UUID(str(area.recorder.select_notifications(start=None, limit=1)[0].originator_id))
+    first = UUID(
+        str(
+            application_of(area).recorder.select_notifications(start=None, limit=1)[0].originator_id
+        )
+    )
     events = aggregate_history(area, first)
     assert [(e["type"], e["version"], e["on"]) for e in events] == [
         ("JobSearchStarted", 1, "2025-01-02"),

@@ -8,6 +8,7 @@ import pytest
 
 from employment_domain import EmploymentArea, MunicipalityError
 from employment_domain.commands.clients import ClientImportError
+from employment_domain.store.service import application_of
 
 
 def _row(**changes: object) -> dict[str, object]:
@@ -26,7 +27,7 @@ def test_an_import_registers_every_jobseeker_in_batches() -> None:
     ids = area.import_jobseekers([_row(), _row(municipality="235"), _row()], batch_size=2)
     assert len(set(ids)) == 3
     assert area.get_client(ids[1]).municipality.code == "235"
-    assert len(area.notification_log.select(start=1, limit=10)) == 3
+    assert len(application_of(area).notification_log.select(start=1, limit=10)) == 3
 
 
 def test_one_bad_row_refuses_the_whole_import_and_names_the_row() -> None:
@@ -34,14 +35,14 @@ def test_one_bad_row_refuses_the_whole_import_and_names_the_row() -> None:
     with pytest.raises(ClientImportError, match=r"jobseeker 2.*999") as refused:
         area.import_jobseekers([_row(), _row(municipality="999"), _row()])
     assert isinstance(refused.value.__cause__, MunicipalityError)
-    assert area.notification_log.select(start=1, limit=10) == []
+    assert application_of(area).notification_log.select(start=1, limit=10) == []
 
 
 def test_a_row_with_an_unknown_fact_is_refused() -> None:
     area = EmploymentArea(":memory:")
     with pytest.raises(ClientImportError, match=r"jobseeker 1.*shoe_size"):
         area.import_jobseekers([_row(shoe_size=44)])
-    assert area.notification_log.select(start=1, limit=10) == []
+    assert application_of(area).notification_log.select(start=1, limit=10) == []
 
 
 def test_an_imported_client_is_the_client_a_single_registration_makes() -> None:

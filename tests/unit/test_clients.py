@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from employment_domain import EmploymentArea, EmploymentDomainError, NotFoundError
-from employment_domain.clients import (
+from employment_domain.clients.client import (
     ClientError,
     EmploymentError,
     InitialInterviewError,
@@ -66,11 +66,11 @@ def a_decision(service_type: str | None = None) -> Decision:
 @contextmanager
 def refused(area: EmploymentArea, error: type[Exception], match: str) -> Iterator[None]:
     """The command inside raises ``error`` naming ``match`` and records nothing."""
-    before = area.recorder.max_notification_id()
+    before = area.head_position()
     with pytest.raises(error, match=match) as raised:
         yield
     assert isinstance(raised.value, EmploymentDomainError)
-    assert area.recorder.max_notification_id() == before
+    assert area.head_position() == before
 
 
 def event_types(area: EmploymentArea, client_id: UUID) -> list[str]:

@@ -9,8 +9,8 @@ import attrs
 import pytest
 
 from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
-from employment_domain.engine import ReferenceEngine
-from employment_domain.rulebook import RoutingError, Rulebook, default_rulebook
+from employment_domain.routing.engine import ReferenceEngine
+from employment_domain.routing.rulebook import RoutingError, Rulebook, default_rulebook
 from tests.routing_examples import COACHING_CLIENT_FACTS
 
 ON = date(2025, 6, 2)

@@ -19,7 +19,7 @@ from employment_domain import (
     NotFoundError,
     Period,
 )
-from employment_domain.employers import (
+from employment_domain.employers.employer import (
     DismissalError,
     DismissedEmployee,
     EmployerAlreadyRegisteredError,
@@ -59,11 +59,11 @@ def client_id(area: EmploymentArea) -> UUID:
 @contextmanager
 def refused(area: EmploymentArea, error: type[Exception], match: str) -> Iterator[None]:
     """The command inside raises ``error`` naming ``match`` and records nothing."""
-    before = area.recorder.max_notification_id()
+    before = area.head_position()
     with pytest.raises(error, match=match) as raised:
         yield
     assert isinstance(raised.value, EmploymentDomainError)
-    assert area.recorder.max_notification_id() == before
+    assert area.head_position() == before
 
 
 def months(first: date, last: date) -> Period:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from employment_domain.decisions import Route
-from employment_domain.engine import (
+from employment_domain.routing.engine import (
     DURABLE_RULES_AVAILABLE,
     DurableRulesEngine,
     NoRuleMatchedError,
@@ -22,7 +22,12 @@ from employment_domain.engine import (
     RuleEngineError,
     make_engine,
 )
-from employment_domain.rulebook import RoutingError, RoutingFactsError, Rulebook, default_rulebook
+from employment_domain.routing.rulebook import (
+    RoutingError,
+    RoutingFactsError,
+    Rulebook,
+    default_rulebook,
+)
 from tests.routing_examples import COACHING_CLIENT_FACTS
 
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
@@ -207,7 +212,7 @@ def test_a_ruleset_durable_rules_does_not_know_is_a_named_engine_error() -> None
 
 @needs_durable_rules
 def test_routing_decisions_share_one_standing_session_that_holds_nothing_between_them() -> None:
-    from employment_domain import engine as module
+    from employment_domain.routing import engine as module
 
     engine = DurableRulesEngine()
     rulebook = default_rulebook()
@@ -224,7 +229,7 @@ def test_routing_decisions_share_one_standing_session_that_holds_nothing_between
 
 @needs_durable_rules
 def test_a_standing_session_whose_state_does_not_show_the_post_is_dropped_with_an_error() -> None:
-    from employment_domain import engine as module
+    from employment_domain.routing import engine as module
 
     def forgetful(c: Any) -> None:
         c.s.fired = "0"  # records a label but not the post's sequence number

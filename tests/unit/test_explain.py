@@ -8,10 +8,10 @@ from typing import Any
 import attrs
 import pytest
 
-from employment_domain.conditions import All, AnyOf, FactTest, Not
-from employment_domain.engine import ReferenceEngine
-from employment_domain.explain import explain, failures
-from employment_domain.rulebook import RoutingError, default_rulebook
+from employment_domain.routing.conditions import All, AnyOf, FactTest, Not
+from employment_domain.routing.engine import ReferenceEngine
+from employment_domain.routing.explain import explain, failures
+from employment_domain.routing.rulebook import RoutingError, default_rulebook
 
 ON = date(2025, 9, 1)
 FACTS: dict[str, Any] = {

@@ -15,7 +15,7 @@ import pytest
 from eventsourcing.persistence import Notification
 
 from employment_domain import EmploymentArea
-from employment_domain.integrity import (
+from employment_domain.audit.seals import (
     GENESIS_DIGEST,
     SEAL_CHAIN_ID,
     Anchor,
@@ -27,6 +27,7 @@ from employment_domain.integrity import (
     seal_history,
     verify_history,
 )
+from employment_domain.store.service import application_of
 
 
 def _area_with_clients(count: int) -> EmploymentArea:
@@ -37,7 +38,7 @@ def _area_with_clients(count: int) -> EmploymentArea:
 
 
 def _log_size(area: EmploymentArea) -> int:
-    return area.recorder.max_notification_id() or 0
+    return area.head_position()
 
 
 def test_an_anchor_reads_back_from_its_own_text() -> None:
@@ -100,11 +101,11 @@ def test_each_seal_chains_on_the_previous_one_and_covers_its_seal_event() -> Non
     area.start_job_search(on=date(2025, 1, 3), municipality="235", birth_date=date(1980, 1, 1))
     second = seal_history(area)
     assert second.position == _log_size(area) - 1 == 6
-    chain: object = area.repository.get(SEAL_CHAIN_ID)
+    chain: object = application_of(area).repository.get(SEAL_CHAIN_ID)
     assert isinstance(chain, SealChain)
     assert (chain.position, chain.digest) == (second.position, second.digest)
-    stored = area.recorder.select_events(SEAL_CHAIN_ID, desc=True, limit=1)[0]
-    sealed = area.mapper.to_domain_event(stored)
+    stored = application_of(area).recorder.select_events(SEAL_CHAIN_ID, desc=True, limit=1)[0]
+    sealed = application_of(area).mapper.to_domain_event(stored)
     assert isinstance(sealed, SealChain.Sealed)
     assert (sealed.previous_position, sealed.previous_digest) == (first.position, first.digest)
     assert sealed.positions == [[4, 6]]  # the first seal's two events and the new client
@@ -125,8 +126,8 @@ def test_a_long_stretch_is_sealed_in_chained_parts_of_bounded_size() -> None:
     area = _area_with_clients(10)
     anchor = seal_history(area, max_events_per_seal=3)
     seals = [
-        area.mapper.to_domain_event(stored)
-        for stored in area.recorder.select_events(SEAL_CHAIN_ID)
+        application_of(area).mapper.to_domain_event(stored)
+        for stored in application_of(area).recorder.select_events(SEAL_CHAIN_ID)
         if stored.originator_version > 1
     ]
     assert [seal.position for seal in seals] == [3, 6, 9, 10]  # type: ignore[attr-defined]
@@ -213,7 +214,7 @@ def test_a_forged_seal_record_vouches_for_nothing_and_stops_further_sealing() ->
         positions=[[1, 10**12]],  # claims a trillion events: must not be expanded
         leaves="",
     )
-    area.save(forged)
+    application_of(area).save(forged)
     assert verify_history(area, anchor).intact
     size = _log_size(area)
     with pytest.raises(IntegrityError, match="version 3 of the seal chain"):

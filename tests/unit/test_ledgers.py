@@ -18,8 +18,8 @@ from employment_domain import (
     NotFoundError,
     Parameters,
 )
-from employment_domain.allocation import BasisError, WeightsError, ZeroBasisError
-from employment_domain.ledgers import (
+from employment_domain.ledgers.allocation import BasisError, WeightsError, ZeroBasisError
+from employment_domain.ledgers.ledger import (
     DuplicatePostingError,
     LedgerClosedError,
     LedgerError,
@@ -33,7 +33,7 @@ AREA = "espoo-kauniainen"
 
 def recorded(area: EmploymentArea) -> int:
     """How many events the store holds: a refused command must leave this unchanged."""
-    return area.recorder.max_notification_id() or 0
+    return area.head_position()
 
 
 def record_basis(

@@ -13,8 +13,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from employment_domain import EmploymentArea, NotFoundError, PersonalIdentityCode
-from employment_domain.integrity import seal_history, verify_history
-from employment_domain.personal_data import (
+from employment_domain.audit.seals import seal_history, verify_history
+from employment_domain.personal_data.record import (
     MASTER_KEY_FILE_VARIABLE,
     MASTER_KEY_VARIABLE,
     ContactDetails,
@@ -26,6 +26,7 @@ from employment_domain.personal_data import (
     PersonalRecord,
     personal_record_id,
 )
+from employment_domain.store.service import application_of
 
 CODE = "131052-308T"
 NAME = "Maija Meikäläinen"
@@ -63,7 +64,8 @@ def _record(area: Area, client_id: UUID, *, on: date = date(2025, 1, 3), name: s
 
 def _history_bytes(area: Area) -> bytes:
     return b"".join(
-        n.state + n.topic.encode() for n in area.recorder.select_notifications(start=1, limit=10**6)
+        n.state + n.topic.encode()
+        for n in application_of(area).recorder.select_notifications(start=1, limit=10**6)
     )
 
 
@@ -93,7 +95,7 @@ def test_the_event_history_holds_no_personal_field_in_plain_text(area: Area) -> 
     for secret in (CODE, NAME, EMAIL, "Meik", "40 123", CODE.replace("-", "")):
         assert secret.encode() not in history
         assert secret.encode("unicode_escape") not in history
-    record = area.load(PersonalRecord, personal_record_id(client_id))
+    record = application_of(area).load(PersonalRecord, personal_record_id(client_id))
     assert NAME not in repr(record) and CODE not in repr(record)
 
 
@@ -113,8 +115,8 @@ def test_ciphertexts_of_equal_details_differ_and_their_lengths_are_padded(area: 
     first, second = _client(area), _client(area)
     _record(area, first)
     _record(area, second, name="Ville")
-    one = area.load(PersonalRecord, personal_record_id(first)).ciphertext
-    other = area.load(PersonalRecord, personal_record_id(second)).ciphertext
+    one = application_of(area).load(PersonalRecord, personal_record_id(first)).ciphertext
+    other = application_of(area).load(PersonalRecord, personal_record_id(second)).ciphertext
     assert one != other
     assert len(one) == len(other)  # the two names differ in length; the padding hides it
 
@@ -126,7 +128,7 @@ def test_erasure_makes_the_fields_read_as_erased_and_records_the_fact(area: Area
     details = area.personal_details(client_id)
     assert details.erased and details.erased_on == date(2025, 6, 1)
     assert (details.identity_code, details.name, details.contact) == (None, None, None)
-    record = area.load(PersonalRecord, personal_record_id(client_id))
+    record = application_of(area).load(PersonalRecord, personal_record_id(client_id))
     assert record.erasure_reason == "GDPR art. 17 request 2025/88"
     assert "erased on 2025-06-01" in repr(details)
 
@@ -140,7 +142,7 @@ def test_after_erasure_the_history_replays_and_seals_still_verify(area: Area) ->
     assert verify_history(area, anchor).intact
     assert verify_history(area, seal_history(area)).intact
     assert area.client_state(client_id) == state_before
-    replayed: object = area.repository.get(personal_record_id(client_id))
+    replayed: object = application_of(area).repository.get(personal_record_id(client_id))
     assert isinstance(replayed, PersonalRecord) and replayed.erased_on == date(2025, 6, 1)
 
 
@@ -148,9 +150,9 @@ def test_erasing_twice_records_nothing_new(area: Area) -> None:
     client_id = _client(area)
     _record(area, client_id)
     area.erase_personal_data(client_id, on=date(2025, 6, 1), reason="GDPR erasure")
-    size = area.recorder.max_notification_id()
+    size = area.head_position()
     area.erase_personal_data(client_id, on=date(2025, 7, 1), reason="GDPR erasure, repeated")
-    assert area.recorder.max_notification_id() == size
+    assert area.head_position() == size
     assert area.personal_details(client_id).erased_on == date(2025, 6, 1)
 
 
@@ -158,20 +160,20 @@ def test_details_cannot_be_recorded_again_after_erasure(area: Area) -> None:
     client_id = _client(area)
     _record(area, client_id)
     area.erase_personal_data(client_id, on=date(2025, 6, 1), reason="GDPR erasure")
-    size = area.recorder.max_notification_id()
+    size = area.head_position()
     with pytest.raises(PersonalDataErasedError, match="2025-06-01"):
         _record(area, client_id, on=date(2025, 7, 1))
-    assert area.recorder.max_notification_id() == size
+    assert area.head_position() == size
 
 
 def test_an_erasure_reason_that_contains_an_identity_code_is_refused(area: Area) -> None:
     client_id = _client(area)
     _record(area, client_id)
-    size = area.recorder.max_notification_id()
+    size = area.head_position()
     with pytest.raises(PersonalDataError, match="must not contain an identity code") as refused:
         area.erase_personal_data(client_id, on=date(2025, 6, 1), reason=f"request of {CODE}")
     assert CODE not in str(refused.value)
-    assert area.recorder.max_notification_id() == size
+    assert area.head_position() == size
     assert area.personal_details(client_id).name == NAME
 
 
@@ -212,7 +214,7 @@ def test_malformed_details_are_refused_without_quoting_them_and_record_nothing(
         area.record_personal_details(client_id, **arguments)  # type: ignore[arg-type]
     for secret in (CODE, "Maija", EMAIL):
         assert secret not in str(refused.value)
-    assert area.recorder.max_notification_id() == 1
+    assert area.head_position() == 1
 
 
 def test_a_contact_detail_with_a_line_break_is_refused_without_quoting_it() -> None:
@@ -239,7 +241,7 @@ def test_unknown_clients_and_clients_without_details_are_named_errors(area: Area
     ) as refused:
         area.personal_details(CODE)  # type: ignore[arg-type]
     assert CODE not in str(refused.value)
-    assert area.recorder.max_notification_id() == 1
+    assert area.head_position() == 1
 
 
 def test_another_master_key_cannot_open_the_data_and_says_which_keys_differ(
@@ -288,7 +290,7 @@ def test_without_a_master_key_personal_data_is_refused_but_the_area_still_works(
     client_id = _client(area)
     with pytest.raises(MasterKeyError, match=MASTER_KEY_VARIABLE):
         _record(area, client_id)
-    assert area.recorder.max_notification_id() == 1
+    assert area.head_position() == 1
 
 
 @pytest.mark.parametrize(

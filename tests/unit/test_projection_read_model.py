@@ -10,8 +10,9 @@ from employment_domain.projections import Projection, ReadModel, read_model_url
 from employment_domain.projections.reading import LogReader
 from sqlalchemy import Column, MetaData, String, Table
 
-from employment_domain.application import EmploymentArea
+from employment_domain.area import EmploymentArea
 from employment_domain.money import Money
+from employment_domain.store.service import application_of
 from employment_domain.values import BusinessId, business_id_check_digit
 
 ESPOO, KAUNIAINEN = "049", "235"
@@ -57,15 +58,18 @@ def test_the_fast_log_reader_returns_what_the_recorder_and_mapper_return(tmp_pat
     reader = LogReader(area)
     aggregates = {row[1].split(":")[1].split(".")[0] for row in reader.page(after=0, limit=100)}
     assert aggregates == {"Client", "Employer", "Ledger"}
-    topics = [area.recorder.select_notifications(start=None, limit=1)[0].topic]
+    topics = [application_of(area).recorder.select_notifications(start=None, limit=1)[0].topic]
     for stop, chosen in ((None, []), (5, []), (None, topics)):
-        notifications = area.recorder.select_notifications(
+        notifications = application_of(area).recorder.select_notifications(
             start=1, limit=100, stop=stop, topics=chosen, inclusive_of_start=False
         )
         rows = reader.page(after=1, limit=100, stop=stop, topics=chosen)
         assert [r[0] for r in rows] == [n.id for n in notifications]
         for page_row, notification in zip(rows, notifications, strict=True):
-            fast, slow = reader.decode(page_row), area.mapper.to_domain_event(notification)
+            fast, slow = (
+                reader.decode(page_row),
+                application_of(area).mapper.to_domain_event(notification),
+            )
             assert type(fast) is type(slow)
             assert vars(fast) == vars(slow)
     assert [r[0] for r in rows] == [2]

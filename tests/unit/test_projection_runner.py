@@ -27,8 +27,9 @@ from employment_domain.projections.projection import BY_ORIGINATOR, event_class
 from employment_domain.projections.readmodel import TRACKING
 from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select, update
 
-from employment_domain.application import EmploymentArea
-from employment_domain.clients import Client
+from employment_domain.area import EmploymentArea
+from employment_domain.clients.client import Client
+from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
 ESPOO, KAUNIAINEN = "049", "235"
@@ -106,7 +107,7 @@ def many_events(area: EmploymentArea, clients: int) -> None:
         client.change_facts(on=on, municipality=MunicipalityCode(KAUNIAINEN))
         client.end_job_search(on=on + timedelta(days=30), reason="employed")
         saved.append(client)
-    area.save(*saved)
+    application_of(area).save(*saved)
 
 
 def test_the_caseload_report_counts_flows_and_the_active_caseload_by_month(tmp_path: Path) -> None:
@@ -226,8 +227,10 @@ def test_the_history_known_at_a_time_ends_before_the_first_event_stamped_later(
 
 
 def _events(area: EmploymentArea) -> list[Any]:
-    notifications = area.recorder.select_notifications(start=None, limit=100)
-    return [area.mapper.to_domain_event(notification) for notification in notifications]
+    notifications = application_of(area).recorder.select_notifications(start=None, limit=100)
+    return [
+        application_of(area).mapper.to_domain_event(notification) for notification in notifications
+    ]
 
 
 def test_several_projections_share_one_pass_and_a_late_one_catches_up(tmp_path: Path) -> None:

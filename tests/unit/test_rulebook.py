@@ -13,13 +13,13 @@ import pytest
 
 from employment_domain.decisions import Route
 from employment_domain.money import Money
-from employment_domain.rulebook import (
+from employment_domain.routing.lint import lint
+from employment_domain.routing.rulebook import (
     RoutingFactsError,
     Rulebook,
     RulebookFileError,
     default_rulebook,
 )
-from employment_domain.rulebook_lint import lint
 from tests.routing_examples import COACHING_CLIENT_FACTS
 
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))

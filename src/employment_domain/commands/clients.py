@@ -11,13 +11,13 @@ from uuid import UUID, uuid4
 
 import attrs
 
-from employment_domain.client_records import UNKNOWN_DISTRICT, Deadline
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
+from employment_domain.clients.records import UNKNOWN_DISTRICT, Deadline
 from employment_domain.decisions import Decision
-from employment_domain.employers import Employer
+from employment_domain.employers.employer import Employer
 from employment_domain.errors import EmploymentDomainError
 from employment_domain.money import Money
-from employment_domain.service import AreaService
+from employment_domain.store.service import AreaCore
 from employment_domain.target_groups import UNKNOWN_LANGUAGE
 from employment_domain.values import BusinessId, MunicipalityCode, Period
 
@@ -85,7 +85,7 @@ class ClientImportError(EmploymentDomainError, ValueError):
     """A bulk import refused: the message names the row; ``__cause__`` is the row's own error."""
 
 
-class ClientCommands(AreaService):
+class ClientCommands(AreaCore):
     """The jobseeker side of the employment area."""
 
     def start_job_search(
@@ -120,7 +120,7 @@ class ClientCommands(AreaService):
             partially_able_to_work=partially_able_to_work,
             needs_multi_agency_service=needs_multi_agency_service,
         )
-        self.save(client)
+        self._save(client)
         return client.id
 
     def import_jobseekers(
@@ -152,7 +152,7 @@ class ClientCommands(AreaService):
             except (TypeError, EmploymentDomainError) as error:
                 raise ClientImportError(f"jobseeker {row_number}: {error}") from error
         for start in range(0, len(events), batch_size):
-            self.save(*events[start : start + batch_size])
+            self._save(*events[start : start + batch_size])
         return [event.originator_id for event in events]
 
     def change_client_facts(self, client_id: UUID, *, on: date, **changes: Any) -> None:
@@ -161,13 +161,13 @@ class ClientCommands(AreaService):
         if "municipality" in changes:
             changes["municipality"] = _municipality(changes["municipality"])
         client.change_facts(on=on, **changes)
-        self.save(client)
+        self._save(client)
 
     def end_job_search(self, client_id: UUID, *, on: date, reason: str) -> None:
         """End the client's job search (reasons: ``clients.JOB_SEARCH_END_REASONS``)."""
         client = self.get_client(client_id)
         client.end_job_search(on=on, reason=reason)
-        self.save(client)
+        self._save(client)
 
     def restart_job_search(self, client_id: UUID, *, on: date, **changes: Any) -> None:
         """Start a new job search for a returning client, recording any changed facts with it."""
@@ -180,13 +180,13 @@ class ClientCommands(AreaService):
         }
         if changed:
             client.change_facts(on=on, **changed)
-        self.save(client)
+        self._save(client)
 
     def hold_initial_interview(self, client_id: UUID, *, on: date) -> None:
         """Record the initial interview of the client's current job search."""
         client = self.get_client(client_id)
         client.hold_initial_interview(on=on)
-        self.save(client)
+        self._save(client)
 
     def agree_plan(
         self,
@@ -204,19 +204,19 @@ class ClientCommands(AreaService):
             plan_type=plan_type,
             applications_per_month=applications_per_month,
         )
-        self.save(client)
+        self._save(client)
 
     def hold_job_search_discussion(self, client_id: UUID, *, on: date) -> None:
         """Record a job search discussion."""
         client = self.get_client(client_id)
         client.hold_job_search_discussion(on=on)
-        self.save(client)
+        self._save(client)
 
     def hold_supplementary_discussion(self, client_id: UUID, *, on: date) -> None:
         """Record a supplementary job search discussion."""
         client = self.get_client(client_id)
         client.hold_supplementary_discussion(on=on)
-        self.save(client)
+        self._save(client)
 
     def refer_to_service(
         self,
@@ -233,14 +233,14 @@ class ClientCommands(AreaService):
         client.refer_to_service(
             on=on, referral_id=referral_id, service_type=service_type, decision=decision
         )
-        self.save(client)
+        self._save(client)
         return referral_id
 
     def start_service(self, client_id: UUID, referral_id: UUID, *, on: date) -> None:
         """Record that the referred service started."""
         client = self.get_client(client_id)
         client.start_service(referral_id, on=on)
-        self.save(client)
+        self._save(client)
 
     def interrupt_service(
         self, client_id: UUID, referral_id: UUID, *, on: date, reason: str
@@ -248,13 +248,13 @@ class ClientCommands(AreaService):
         """Record that the referred service was broken off on ``on`` (its last day)."""
         client = self.get_client(client_id)
         client.interrupt_service(referral_id, on=on, reason=reason)
-        self.save(client)
+        self._save(client)
 
     def complete_service(self, client_id: UUID, referral_id: UUID, *, on: date) -> None:
         """Record that the service was completed on ``on`` (its last day)."""
         client = self.get_client(client_id)
         client.complete_service(referral_id, on=on)
-        self.save(client)
+        self._save(client)
 
     def record_employment(
         self,
@@ -273,7 +273,7 @@ class ClientCommands(AreaService):
         ``employer_id``, when given, must name a registered employer.
         """
         if employer_id is not None:
-            self.load(Employer, employer_id)
+            self._load(Employer, employer_id)
         client = self.get_client(client_id)
         employment_id = uuid4() if employment_id is None else employment_id
         client.record_employment(
@@ -284,20 +284,20 @@ class ClientCommands(AreaService):
             starts_on=starts_on,
             employer_id=employer_id,
         )
-        self.save(client)
+        self._save(client)
         return employment_id
 
     def end_employment(self, client_id: UUID, employment_id: UUID, *, on: date) -> None:
         """Record the last day of the client's employment."""
         client = self.get_client(client_id)
         client.end_employment(employment_id, on=on)
-        self.save(client)
+        self._save(client)
 
     # Queries -----------------------------------------------------------------------------------
 
     def get_client(self, client_id: UUID) -> Client:
         """The client aggregate itself, for systems that read its attributes directly."""
-        return self.load(Client, client_id)
+        return self._load(Client, client_id)
 
     def client_target_groups(self, client_id: UUID, on: date) -> frozenset[str]:
         """The plan's target groups the client belongs to on ``on``."""
@@ -350,7 +350,7 @@ class ClientCommands(AreaService):
     def client_history(self, client_id: UUID) -> list[dict[str, Any]]:
         """Every event of the client as plain data, oldest first."""
         self.get_client(client_id)
-        return history_as_data(self.repository.event_store.get(client_id))
+        return history_as_data(self._app.repository.event_store.get(client_id))
 
 
 def _municipality(value: MunicipalityCode | str) -> MunicipalityCode:

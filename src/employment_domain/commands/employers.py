@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 from employment_domain.commands.clients import history_as_data, plain_data
-from employment_domain.employers import (
+from employment_domain.employers.employer import (
     DismissedEmployee,
     Employer,
     EmployerAlreadyRegisteredError,
@@ -17,13 +17,13 @@ from employment_domain.employers import (
 )
 from employment_domain.errors import ConcurrentUpdateError, NotFoundError
 from employment_domain.money import Money
-from employment_domain.service import AreaService
+from employment_domain.store.service import AreaCore
 from employment_domain.values import BusinessId, MunicipalityCode, Period
 
 __all__ = ["EmployerCommands"]
 
 
-class EmployerCommands(AreaService):
+class EmployerCommands(AreaCore):
     """The employers side of the employment area."""
 
     def register_employer(
@@ -53,7 +53,7 @@ class EmployerCommands(AreaService):
             on=on, business_id=business, name=name, municipality=place, industry=industry
         )
         try:
-            self.save(employer)
+            self._save(employer)
         except ConcurrentUpdateError:
             raise EmployerAlreadyRegisteredError(
                 f"business ID {business} was registered by another writer just now"
@@ -62,7 +62,7 @@ class EmployerCommands(AreaService):
 
     def _employer_exists(self, employer_id: UUID) -> bool:
         try:
-            self.load(Employer, employer_id)
+            self._load(Employer, employer_id)
         except NotFoundError:
             return False
         return True
@@ -86,7 +86,7 @@ class EmployerCommands(AreaService):
         employer.report_vacancy(
             on=on, vacancy_id=vacancy_id, title=title, location=place, positions=positions
         )
-        self.save(employer)
+        self._save(employer)
         return vacancy_id
 
     def fill_vacancy(
@@ -100,10 +100,10 @@ class EmployerCommands(AreaService):
     ) -> None:
         """Record positions of a vacancy filled, by a client of the area where known."""
         if client_id is not None:
-            self.load(Client, client_id)
+            self._load(Client, client_id)
         employer = self.get_employer(employer_id)
         employer.fill_vacancy(vacancy_id, on=on, positions=positions, client_id=client_id)
-        self.save(employer)
+        self._save(employer)
 
     def withdraw_vacancy(
         self, employer_id: UUID, vacancy_id: UUID, *, on: date, reason: str
@@ -111,7 +111,7 @@ class EmployerCommands(AreaService):
         """Withdraw a vacancy that still has open positions."""
         employer = self.get_employer(employer_id)
         employer.withdraw_vacancy(vacancy_id, on=on, reason=reason)
-        self.save(employer)
+        self._save(employer)
 
     def decide_subsidy(
         self,
@@ -128,7 +128,7 @@ class EmployerCommands(AreaService):
         """Record a subsidy decision (wage_subsidy, apprenticeship, job_coaching,
         work_arrangement); returns the subsidy id. A ``client_id`` must name a client."""
         if client_id is not None:
-            self.load(Client, client_id)
+            self._load(Client, client_id)
         employer = self.get_employer(employer_id)
         subsidy_id = uuid4() if subsidy_id is None else subsidy_id
         employer.decide_subsidy(
@@ -141,7 +141,7 @@ class EmployerCommands(AreaService):
             amount=amount,
             client_id=client_id,
         )
-        self.save(employer)
+        self._save(employer)
         return subsidy_id
 
     def notify_change_negotiations(
@@ -158,7 +158,7 @@ class EmployerCommands(AreaService):
         employer.notify_change_negotiations(
             on=on, negotiation_id=negotiation_id, employees_affected=employees_affected
         )
-        self.save(employer)
+        self._save(employer)
         return negotiation_id
 
     def notify_dismissals(
@@ -188,14 +188,14 @@ class EmployerCommands(AreaService):
             employees=employees,
             negotiation_id=negotiation_id,
         )
-        self.save(employer)
+        self._save(employer)
         return notice_id
 
     def close_structural_change_case(self, employer_id: UUID, case_id: UUID, *, on: date) -> None:
         """Close the employer's structural-change case."""
         employer = self.get_employer(employer_id)
         employer.close_structural_change_case(case_id, on=on)
-        self.save(employer)
+        self._save(employer)
 
     def record_employer_contact(
         self, employer_id: UUID, *, on: date, topic: str, unit: str = "business_espoo"
@@ -203,13 +203,13 @@ class EmployerCommands(AreaService):
         """Record a contact with the employer, through Business Espoo unless ``unit`` says."""
         employer = self.get_employer(employer_id)
         employer.record_contact(on=on, topic=topic, unit=unit)
-        self.save(employer)
+        self._save(employer)
 
     # Queries -----------------------------------------------------------------------------------
 
     def get_employer(self, employer_id: UUID) -> Employer:
         """The employer aggregate itself, for systems that read its attributes directly."""
-        return self.load(Employer, employer_id)
+        return self._load(Employer, employer_id)
 
     def employer_state(self, employer_id: UUID) -> dict[str, Any]:
         """The employer's current state as plain data, structural-change cases included."""
@@ -240,4 +240,4 @@ class EmployerCommands(AreaService):
     def employer_history(self, employer_id: UUID) -> list[dict[str, Any]]:
         """Every event of the employer as plain data, oldest first."""
         self.get_employer(employer_id)
-        return history_as_data(self.repository.event_store.get(employer_id))
+        return history_as_data(self._app.repository.event_store.get(employer_id))

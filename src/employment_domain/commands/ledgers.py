@@ -8,9 +8,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from employment_domain.allocation import MunicipalBasis, SplitWeights
 from employment_domain.errors import ConcurrentUpdateError, NotFoundError
-from employment_domain.ledgers import (
+from employment_domain.ledgers.allocation import MunicipalBasis, SplitWeights
+from employment_domain.ledgers.ledger import (
     CostCategory,
     Ledger,
     LedgerError,
@@ -19,7 +19,7 @@ from employment_domain.ledgers import (
     ledger_id,
 )
 from employment_domain.money import Money
-from employment_domain.service import AreaService
+from employment_domain.store.service import AreaCore
 from employment_domain.values import MunicipalityCode
 
 __all__ = ["Amount", "LedgerCommands", "in_euros", "retry_on_conflict"]
@@ -65,7 +65,7 @@ def _person_years(value: Decimal | str | int) -> Decimal:
         raise LedgerError(f"not a number of person-years: {value!r}") from None
 
 
-class LedgerCommands(AreaService):
+class LedgerCommands(AreaCore):
     """The municipal cost ledgers side of the employment area: one ledger per area and year."""
 
     def open_ledger(
@@ -89,12 +89,12 @@ class LedgerCommands(AreaService):
         ledger = Ledger.open(area=area, year=year, municipalities=codes, on=on)
         if self._find_ledger(area, year) is not None:
             raise LedgerError(f"the ledger of {area} {year} is already open")
-        self.save(ledger)
+        self._save(ledger)
         return ledger.id
 
     def _find_ledger(self, area: str, year: int) -> Ledger | None:
         try:
-            return self.load(Ledger, ledger_id(area, year))
+            return self._load(Ledger, ledger_id(area, year))
         except NotFoundError:
             return None
 
@@ -109,7 +109,7 @@ class LedgerCommands(AreaService):
         def attempt() -> None:
             ledger = self.get_ledger(area, year)
             change(ledger)
-            self.save(ledger)
+            self._save(ledger)
 
         retry_on_conflict(attempt)
 

@@ -19,9 +19,9 @@ from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 from psycopg.sql import SQL, Identifier
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 from employment_domain.errors import NotFoundError, StoreError
-from employment_domain.personal_data import (
+from employment_domain.personal_data.record import (
     ContactDetails,
     MasterKey,
     PersonalDataError,
@@ -38,8 +38,8 @@ from employment_domain.personal_data import (
     unwrap_data_key,
     wrap_data_key,
 )
-from employment_domain.readonly import ReadOnlyStoreError, is_read_only_factory
-from employment_domain.service import AreaService
+from employment_domain.store.readonly import ReadOnlyStoreError, is_read_only_factory
+from employment_domain.store.service import AreaCore
 from employment_domain.values import PersonalIdentityCode
 
 __all__ = ["PersonalDataCommands"]
@@ -205,7 +205,7 @@ def _check_on(on: object, what: str) -> date:
     return on
 
 
-class PersonalDataCommands(AreaService):
+class PersonalDataCommands(AreaCore):
     """Personal data of jobseekers: recorded encrypted, read back decrypted, erased for good.
 
     The master key comes from ``master_key=``, else from ``EMPLOYMENT_AREA_MASTER_KEY`` or the
@@ -242,7 +242,7 @@ class PersonalDataCommands(AreaService):
         record = self._find_personal_record(client_id)
         record_id = personal_record_id(client_id)
         if record is None:
-            self.load(Client, client_id)
+            self._load(Client, client_id)
         else:
             record.check_open(on)  # before any key is read or made
         data_key = self._data_key(record_id, create=record is None)
@@ -251,7 +251,7 @@ class PersonalDataCommands(AreaService):
             record = PersonalRecord(id=record_id, client_id=client_id, on=on, ciphertext=ciphertext)
         else:
             record.record_details(on, ciphertext)
-        self.save(record)
+        self._save(record)
 
     def personal_details(self, client_id: UUID) -> PersonalDetails:
         """The client's personal details, decrypted; after erasure, all fields None."""
@@ -275,7 +275,7 @@ class PersonalDataCommands(AreaService):
         record = self._personal_record(client_id)
         if record.erased_on is None:
             record.erase(on, reason)
-            self.save(record)
+            self._save(record)
         try:
             self._writable_key_table().destroy(record.id)
         except PersistenceError as error:
@@ -286,14 +286,14 @@ class PersonalDataCommands(AreaService):
     def _find_personal_record(self, client_id: UUID) -> PersonalRecord | None:
         record_id = personal_record_id(client_id)  # refuses an id that is not a UUID
         try:
-            return self.load(PersonalRecord, record_id)
+            return self._load(PersonalRecord, record_id)
         except NotFoundError:
             return None
 
     def _personal_record(self, client_id: UUID) -> PersonalRecord:
         record = self._find_personal_record(client_id)
         if record is None:
-            self.load(Client, client_id)
+            self._load(Client, client_id)
             raise NotFoundError(f"no personal details are recorded for client {client_id}")
         return record
 
@@ -303,7 +303,7 @@ class PersonalDataCommands(AreaService):
         return self._master_key
 
     def _writable_key_table(self) -> _KeyTable:
-        if is_read_only_factory(self.factory):
+        if is_read_only_factory(self._app.factory):
             raise ReadOnlyStoreError(
                 f"{self.store_description!r} is open for audit: personal data keys are not changed"
             )
@@ -311,10 +311,10 @@ class PersonalDataCommands(AreaService):
 
     def _key_table_of_store(self) -> _KeyTable:
         if self._key_table is None:
-            if isinstance(self.factory, SQLiteFactory):
-                self._key_table = _SQLiteKeyTable(self.factory)
-            elif isinstance(self.factory, PostgresFactory):
-                self._key_table = _PostgresKeyTable(self.factory, self.name)
+            if isinstance(self._app.factory, SQLiteFactory):
+                self._key_table = _SQLiteKeyTable(self._app.factory)
+            elif isinstance(self._app.factory, PostgresFactory):
+                self._key_table = _PostgresKeyTable(self._app.factory, self._app.name)
             else:
                 self._key_table = _MemoryKeyTable()
         return self._key_table

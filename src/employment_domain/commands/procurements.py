@@ -16,9 +16,9 @@ from uuid import UUID, uuid4, uuid5
 
 from employment_domain.commands.ledgers import Amount, LedgerCommands, in_euros, retry_on_conflict
 from employment_domain.errors import NotFoundError
-from employment_domain.ledgers import CostCategory, PostingSource
+from employment_domain.ledgers.ledger import CostCategory, PostingSource
 from employment_domain.money import Money
-from employment_domain.procurements import ContractIndex, Procurement, contract_index_id
+from employment_domain.procurements.procurement import ContractIndex, Procurement, contract_index_id
 from employment_domain.values import BusinessId, Period
 
 __all__ = ["ProcurementCommands"]
@@ -57,12 +57,12 @@ class ProcurementCommands(LedgerCommands):
             period=period,
             purchasable=list(self.parameters.value("purchasable_service_types", on)),
         )
-        self.save(procurement)
+        self._save(procurement)
         return procurement.id
 
     def get_procurement(self, procurement_id: UUID) -> Procurement:
         """The procurement aggregate itself."""
-        return self.load(Procurement, procurement_id)
+        return self._load(Procurement, procurement_id)
 
     def _change_procurement(
         self, procurement_id: UUID, change: Callable[[Procurement], None]
@@ -70,7 +70,7 @@ class ProcurementCommands(LedgerCommands):
         def attempt() -> None:
             procurement = self.get_procurement(procurement_id)
             change(procurement)
-            self.save(procurement)
+            self._save(procurement)
 
         retry_on_conflict(attempt)
 
@@ -145,13 +145,13 @@ class ProcurementCommands(LedgerCommands):
             )
             index = self._contract_index(procurement.service_type)
             index.add(procurement.id)
-            self.save(procurement, index)
+            self._save(procurement, index)
 
         retry_on_conflict(attempt)
 
     def _contract_index(self, service_type: str) -> ContractIndex:
         try:
-            return self.load(ContractIndex, contract_index_id(service_type))
+            return self._load(ContractIndex, contract_index_id(service_type))
         except NotFoundError:
             return ContractIndex.create(service_type)
 
@@ -214,7 +214,7 @@ class ProcurementCommands(LedgerCommands):
                 description=f"{procurement.title}: {procurement.provider}, {invoice['period']}",
                 adjusts_year=adjusts_year,
             )
-            self.save(procurement, ledger)
+            self._save(procurement, ledger)
 
         retry_on_conflict(attempt)
         return entry_id
@@ -237,9 +237,9 @@ class ProcurementCommands(LedgerCommands):
             index = self._contract_index(procurement.service_type)
             if str(procurement.id) in index.procurement_ids:
                 index.remove(procurement.id)
-                self.save(procurement, index)
+                self._save(procurement, index)
             else:
-                self.save(procurement)
+                self._save(procurement)
 
         retry_on_conflict(attempt)
 
@@ -252,7 +252,7 @@ class ProcurementCommands(LedgerCommands):
         Ordered by unit price, then procurement id; ``area`` keeps only that area's contracts.
         """
         try:
-            index = self.load(ContractIndex, contract_index_id(service_type))
+            index = self._load(ContractIndex, contract_index_id(service_type))
         except NotFoundError:
             return []
         free = []

@@ -17,21 +17,26 @@ from uuid import UUID, uuid4
 
 import attrs
 
-from employment_domain.clients import Client
+from employment_domain.clients.client import Client
 from employment_domain.commands.clients import ClientCommands
 from employment_domain.commands.procurements import ProcurementCommands
 from employment_domain.decisions import Decision
-from employment_domain.engine import RoutingEngine, default_engine
 from employment_domain.errors import ConcurrentUpdateError, NotFoundError
-from employment_domain.explain import Explanation, explain
-from employment_domain.procurements import CapacityError, Procurement, ValueCapError
-from employment_domain.rulebook import RoutingError, RoutingFactsError, Rulebook, default_rulebook
-from employment_domain.rulebook_archive import (
+from employment_domain.procurements.procurement import CapacityError, Procurement, ValueCapError
+from employment_domain.routing.archive import (
     RulebookVersion,
     RulebookVersionNotFoundError,
     archive_id,
 )
-from employment_domain.rulebook_parts import AUTHORITY_FACT
+from employment_domain.routing.engine import RoutingEngine, default_engine
+from employment_domain.routing.explain import Explanation, explain
+from employment_domain.routing.parts import AUTHORITY_FACT
+from employment_domain.routing.rulebook import (
+    RoutingError,
+    RoutingFactsError,
+    Rulebook,
+    default_rulebook,
+)
 from employment_domain.target_groups import age_on
 
 __all__ = ["DecisionCheck", "RoutingCapacity", "RoutingCommands"]
@@ -130,7 +135,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         unless the caller says so.
         """
         return self.client_routing_facts(
-            self.load(Client, client_id),
+            self._load(Client, client_id),
             on=on,
             service_type=service_type,
             authority_task=authority_task,
@@ -271,7 +276,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
             on=on, referral_id=referral_id, service_type=service_type, decision=decision
         )
         try:
-            self.save(client, *seat, *([record] if record is not None else []))
+            self._save(client, *seat, *([record] if record is not None else []))
         except ConcurrentUpdateError:
             if seat or record is None or not self._is_archived(record.rulebook_version):
                 raise
@@ -308,7 +313,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         if version in self._rulebooks:
             return self._rulebooks[version]
         try:
-            archived = self.load(RulebookVersion, archive_id(version))
+            archived = self._load(RulebookVersion, archive_id(version))
         except NotFoundError:
             raise RulebookVersionNotFoundError(
                 f"rulebook version {version!r} is neither current nor archived in this store"
@@ -355,7 +360,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         if version in self._archived:
             return True
         try:
-            self.load(RulebookVersion, archive_id(version))
+            self._load(RulebookVersion, archive_id(version))
         except NotFoundError:
             return False
         self._archived.add(version)
@@ -369,7 +374,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
 
     def _save_archive(self, record: RulebookVersion) -> None:
         try:
-            self.save(record)
+            self._save(record)
         except ConcurrentUpdateError:
             if not self._is_archived(record.rulebook_version):
                 raise

@@ -14,10 +14,10 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from employment_domain.conditions import FactDefinition
 from employment_domain.money import Money
-from employment_domain.rulebook import RoutingFactsError, Rulebook, default_rulebook
-from employment_domain.rulebook_parts import AUTHORITY_FACT
+from employment_domain.routing.conditions import FactDefinition
+from employment_domain.routing.parts import AUTHORITY_FACT
+from employment_domain.routing.rulebook import RoutingFactsError, Rulebook, default_rulebook
 
 __all__ = ["routing_dates", "routing_facts"]
 

@@ -13,11 +13,11 @@ from uuid import NAMESPACE_OID, UUID, uuid5
 import attrs
 from hypothesis import strategies as st
 
-from employment_domain.allocation import MunicipalBasis, SplitWeights
-from employment_domain.ledgers import CostCategory, Ledger, PostingSource
+from employment_domain.ledgers.allocation import MunicipalBasis, SplitWeights
+from employment_domain.ledgers.ledger import CostCategory, Ledger, PostingSource
 from employment_domain.money import Money
 from employment_domain.parameters import default_parameters
-from employment_domain.procurements import Procurement
+from employment_domain.procurements.procurement import Procurement
 from employment_domain.values import (
     _CENTURY,
     BusinessId,

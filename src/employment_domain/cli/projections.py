@@ -1,0 +1,64 @@
+"""The ``projections`` commands: bring the read model up to the store, or rebuild it from zero.
+
+The event store is opened read-only; only the read-model database (see
+:mod:`employment_domain.cli.stores`) is written, so an operator can run these beside the
+writers, and a projection process can be restarted at any time: it resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from employment_domain.cli.options import Subparsers, add_db_option, add_read_model_option
+from employment_domain.cli.stores import ProgressBar
+from employment_domain.reports.stores import (
+    catch_up,
+    check_read_model_matches,
+    open_reading,
+    read_model_for,
+)
+
+__all__ = ["add_parser"]
+
+
+def add_parser(commands: Subparsers) -> None:
+    """``projections catch-up`` and ``projections rebuild``."""
+    parser = commands.add_parser(
+        "projections",
+        help="catch up or rebuild the read-model tables of the reports",
+        description="Keep the reports' read-model tables up to date with the event store."
+        " The store is only read; the read model is written.",
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, rebuild, text in (
+        ("catch-up", False, "apply the events recorded since the last run"),
+        ("rebuild", True, "drop the read-model tables and build them again from the first event"),
+    ):
+        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        add_db_option(action)
+        add_read_model_option(action)
+        action.add_argument("--quiet", action="store_true", help="no progress bar")
+        action.set_defaults(run=_run, parser=action, rebuild=rebuild)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    app = open_reading(arguments.db)
+    read_model = read_model_for(arguments.db, arguments.read_model)
+    bar = ProgressBar(enabled=False if arguments.quiet else None)
+    started = time.monotonic()
+    try:
+        if not arguments.rebuild:
+            check_read_model_matches(app, read_model)
+        progress = catch_up(app, read_model, rebuild=arguments.rebuild, progress=bar)
+    finally:
+        bar.done()
+        app.close()
+        read_model.close()
+    seconds = time.monotonic() - started
+    verb = "rebuilt" if arguments.rebuild else "caught up"
+    print(
+        f"{verb} the projections to position {progress.position}: {progress.events} events"
+        f" in {progress.pages} pages, {seconds:.1f} s; read model {read_model.description}"
+    )
+    return 0

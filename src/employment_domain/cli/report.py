@@ -1,0 +1,196 @@
+"""The ``report`` command: any report of the area by its stable name, now or as known then.
+
+This module only parses the arguments and prints: the report is read through the one read
+path, :func:`employment_domain.reports.read.read_report` (the annual report through
+:func:`~employment_domain.reports.read.read_annual_report`), which opens the store read-only,
+catches the read model up or builds it in a scratch database, and selects the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from employment_domain.cli.options import (
+    Subparsers,
+    UsageError,
+    add_db_option,
+    add_lang_option,
+    add_read_model_option,
+    business_date,
+    known_at,
+    print_rows,
+)
+from employment_domain.reports.read import (
+    STABLE_REPORT_NAMES,
+    ReportOptionError,
+    ReportRequest,
+    read_annual_report,
+    read_report,
+)
+from employment_domain.tabulate import FORMATS, render
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["ANNUAL", "add_parser", "print_note", "run_annual"]
+
+#: The name of the annual report, which is not one projection's report but all of them in HTML.
+ANNUAL = "annual"
+
+
+_DESCRIPTION = f"""\
+Print one report of the area. The reports, by their stable names:
+
+  {", ".join(STABLE_REPORT_NAMES)}
+
+(this version builds those of the projections registry: 'report NAME' with an unknown name
+lists them), and 'annual': the annual report as one self-contained HTML page with charts
+(report annual --format html --out FILE; --year defaults to the latest ledger year).
+
+The event store is opened read-only; the report's projection is first caught up in the
+read-model database beside the store (area.readmodel.db for area.db, the store's own
+database for PostgreSQL) or the one --read-model names. When that database cannot be written,
+or with --scratch, the report is built from zero in memory and nothing is written anywhere.
+--as-known-at always builds in memory, from the first event up to that moment.
+"""
+
+
+def add_parser(commands: Subparsers) -> None:
+    """``report NAME``: one report as a table, CSV or JSON."""
+    parser = commands.add_parser(
+        "report",
+        help="print a report: " + ", ".join([*STABLE_REPORT_NAMES, ANNUAL]),
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("name", metavar="NAME", help="the report's stable name")
+    add_db_option(parser)
+    parser.add_argument(
+        "--format",
+        choices=(*FORMATS, "html"),
+        default=None,
+        help="table, csv or json (default: table; JSON keeps English keys and exact amounts);"
+        " html for the annual report",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write to FILE, not to the screen"
+    )
+    add_lang_option(parser)
+    parser.add_argument("--year", type=int, default=None, help="only this year's rows")
+    parser.add_argument(
+        "--as-of-date",
+        type=business_date,
+        default=None,
+        metavar="DATE",
+        help="the report as of this business date: events dated later are left out",
+    )
+    parser.add_argument(
+        "--as-known-at",
+        type=known_at,
+        default=None,
+        metavar="POSITION|TIME",
+        help="the report as the store knew it then: a notification position, or an ISO time"
+        " (UTC unless it says otherwise); built in a scratch database",
+    )
+    parser.add_argument(
+        "--published",
+        action="store_true",
+        help="the published form: counts under 5 in a cell suppressed and marked",
+    )
+    parser.add_argument(
+        "--by",
+        default=None,
+        metavar="BREAKDOWN",
+        help="the report's breakdown, for reports that have several (e.g. budget by month)",
+    )
+    add_read_model_option(parser)
+    parser.add_argument(
+        "--scratch",
+        action="store_true",
+        help="build the report from zero in memory; write no read model",
+    )
+    parser.set_defaults(run=_run, parser=parser)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    if arguments.name == ANNUAL:
+        return run_annual(arguments)
+    if arguments.format == "html":
+        raise UsageError(f"--format html is for the annual report, not {arguments.name!r}")
+    request = ReportRequest(
+        name=arguments.name,
+        year=arguments.year,
+        through=arguments.as_of_date,
+        known_at=arguments.as_known_at,
+        published=arguments.published,
+        by=arguments.by,
+    )
+    try:
+        report = read_report(
+            arguments.db,
+            request,
+            read_model=arguments.read_model,
+            scratch=arguments.scratch,
+            notes=print_note,
+        )
+    except ReportOptionError as error:
+        message = str(error)
+        if message.startswith("unknown report"):
+            message = f"{message}, {ANNUAL}"
+        raise UsageError(message) from error
+    fmt, title = arguments.format or "table", _title(arguments, report.moment)
+    if arguments.out is None:
+        print_rows(report.rows, fmt, lang=arguments.lang, title=title)
+    else:
+        text = render(
+            report.rows, fmt, lang=arguments.lang, title=title if fmt == "table" else None
+        )
+        arguments.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def run_annual(arguments: argparse.Namespace) -> int:
+    """``report annual``: the annual report as one HTML page, to ``--out`` or standard output."""
+    if arguments.format not in (None, "html"):
+        raise UsageError("the annual report is an HTML page: --format html")
+    for given, option in (
+        (arguments.as_of_date, "--as-of-date"),
+        (arguments.by, "--by"),
+        (arguments.published or None, "--published"),
+    ):
+        if given is not None:
+            raise UsageError(f"the annual report takes no {option} (it is the published form)")
+    year, html = read_annual_report(
+        arguments.db,
+        year=arguments.year,
+        lang=arguments.lang,
+        known_at=arguments.as_known_at,
+        read_model=arguments.read_model,
+        scratch=arguments.scratch,
+        notes=print_note,
+    )
+    if arguments.out is None:
+        sys.stdout.write(html)
+        return 0
+    arguments.out.write_text(html, encoding="utf-8")
+    print(f"annual report {year} written to {arguments.out}")
+    return 0
+
+
+def print_note(note: str) -> None:
+    """A reader's note, on standard error as the command line's notes are."""
+    print(f"employment-area: note: {note}", file=sys.stderr)
+
+
+def _title(arguments: argparse.Namespace, moment: str) -> str:
+    parts = [f"Report {arguments.name}"]
+    if arguments.year is not None:
+        parts.append(f"year {arguments.year}")
+    if arguments.as_of_date is not None:
+        parts.append(f"as of {arguments.as_of_date}")
+    if arguments.published:
+        parts.append("published form (counts under 5 suppressed)")
+    return ", ".join([*parts, moment])

@@ -1,0 +1,323 @@
+"""Routing rules and their outcomes, and the strict parsers of the ``rules`` and ``constraints``.
+
+Every parser appends each mistake to a shared list, prefixed with the file and the rule it
+concerns, so the loader can refuse a rulebook once with every problem named. The
+checks that protect the law live here too: a rule that could send a statutory authority task
+anywhere but in-house is refused, as is a purchase that does not name its contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+import attrs
+
+from employment_domain.decisions import Route
+from employment_domain.routing.conditions import (
+    Condition,
+    FactDefinition,
+    compile_condition,
+    condition_to_data,
+    parse_condition,
+    partial,
+)
+from employment_domain.routing.facts import NAME, STATUSES
+
+__all__ = ["AUTHORITY_FACT", "Outcome", "Rule", "parse_constraints", "parse_rules"]
+
+#: The fact that marks a statutory authority task, which is always produced in-house.
+AUTHORITY_FACT = "is_statutory_authority_task"
+#: Routes under which a service is procured, so the outcome may name a contract.
+PROCURING_ROUTES = (Route.PURCHASED, Route.OMNIA)
+
+_RULE_FIELDS = {
+    "id",
+    "description",
+    "reference",
+    "valid_from",
+    "valid_until",
+    "priority",
+    "when",
+    "then",
+    "status",
+    "note",
+}
+_REQUIRED_RULE_FIELDS = ("id", "description", "reference", "valid_from", "priority", "when", "then")
+_OUTCOME_FIELDS = {"route", "unit", "unit_from", "procure", "procure_from", "contract_from"}
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule decides: the route, the unit (or the fact naming it), and what to procure."""
+
+    route: Route
+    unit: str | None = None
+    unit_from: str | None = None
+    procure: str | None = None
+    procure_from: str | None = None
+    contract_from: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The outcome as canonical plain data."""
+        data = attrs.asdict(self)
+        data["route"] = self.route.value
+        return {key: value for key, value in data.items() if value is not None}
+
+
+@attrs.frozen
+class Rule:
+    """One dated routing rule; ``matches`` is its condition compiled to a Python function."""
+
+    id: str
+    description: str
+    reference: str
+    valid_from: date
+    valid_until: date | None
+    priority: int
+    condition: Condition
+    outcome: Outcome
+    source_file: str
+    status: str | None = None
+    note: str | None = None
+    matches: Callable[[Mapping[str, Any]], bool] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "matches", compile_condition(self.condition))
+
+    @property
+    def hit_order(self) -> tuple[int, str, date]:
+        """The sort key of the hit policy: higher priority first, then the smaller id."""
+        return (-self.priority, self.id, self.valid_from)
+
+    def in_force(self, on: date) -> bool:
+        """Whether the rule is valid on ``on`` (``valid_until`` is the last valid day)."""
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+    def to_data(self, facts: Mapping[str, FactDefinition]) -> dict[str, Any]:
+        """The rule as canonical plain data, with the file it came from."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "description": self.description,
+            "reference": self.reference,
+            "valid_from": self.valid_from.isoformat(),
+            "priority": self.priority,
+            "when": condition_to_data(self.condition, facts),
+            "then": self.outcome.to_data(),
+            "file": self.source_file,
+        }
+        if self.valid_until is not None:
+            data["valid_until"] = self.valid_until.isoformat()
+        for key in ("status", "note"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+
+def parse_constraints(
+    sources: Iterable[tuple[str, Any]], facts: Mapping[str, FactDefinition], problems: list[str]
+) -> list[tuple[str, Condition]]:
+    """The constraints of the ``constraints`` sections: a description and a condition each."""
+    constraints = []
+    for file_name, body in sources:
+        if body is None:
+            continue
+        if not isinstance(body, list):
+            problems.append(f"{file_name}: constraints are a list")
+            continue
+        for index, raw in enumerate(body):
+            where = f"{file_name}: constraint {index + 1}"
+            if not isinstance(raw, dict) or set(raw) != {"description", "require"}:
+                problems.append(f"{where}: needs exactly description and require")
+                continue
+            condition = parse_condition(raw["require"], facts, where, problems)
+            if condition is not None:
+                constraints.append((str(raw["description"]), condition))
+    return constraints
+
+
+def _as_date(raw: object, where: str, field: str, problems: list[str]) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    problems.append(f"{where}: {field} is not a date (YYYY-MM-DD): {raw!r}")
+    return None
+
+
+def parse_rules(
+    sources: Iterable[tuple[str, Any]], facts: Mapping[str, FactDefinition], problems: list[str]
+) -> list[Rule]:
+    """The rules of the ``rules`` sections, checked one by one and against each other."""
+    rules: list[Rule] = []
+    files_of_id: dict[str, str] = {}
+    for file_name, body in sources:
+        if not isinstance(body, list):
+            problems.append(f"{file_name}: rules are a list")
+            continue
+        in_file: list[Rule] = []
+        for index, raw in enumerate(body):
+            rule_id = raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(rule_id, str):
+                first = files_of_id.setdefault(rule_id, file_name)
+                if first != file_name:
+                    problems.append(f"{file_name}: rule {rule_id}: duplicate id, also in {first}")
+                    continue
+            rule = _parse_rule(raw, file_name, index, facts, problems)
+            if rule is not None:
+                in_file.append(rule)
+        by_id: dict[str, list[Rule]] = {}
+        for rule in in_file:
+            by_id.setdefault(rule.id, []).append(rule)
+        for rule_id, versions in by_id.items():
+            versions.sort(key=lambda rule: rule.valid_from)
+            for earlier, later in pairwise(versions):
+                if earlier.valid_until is None or earlier.valid_until >= later.valid_from:
+                    problems.append(
+                        f"{file_name}: rule {rule_id}: overlapping validity, the versions from"
+                        f" {earlier.valid_from} and from {later.valid_from} are both in force"
+                    )
+        rules.extend(in_file)
+    return rules
+
+
+def _parse_rule(
+    raw: object,
+    file_name: str,
+    index: int,
+    facts: Mapping[str, FactDefinition],
+    problems: list[str],
+) -> Rule | None:
+    rule_id = raw.get("id") if isinstance(raw, dict) else None
+    where = f"{file_name}: rule {rule_id if rule_id is not None else f'#{index + 1}'}"
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: a rule is a mapping")
+        return None
+    before = len(problems)
+    for key in sorted(set(raw) - _RULE_FIELDS, key=str):
+        problems.append(f"{where}: unknown field {key!r}")
+    missing = [key for key in _REQUIRED_RULE_FIELDS if key not in raw]
+    for key in missing:
+        problems.append(f"{where}: missing field {key!r}")
+    if missing:
+        return None
+    if not isinstance(rule_id, str) or not NAME.fullmatch(rule_id):
+        problems.append(f"{where}: an id is snake_case text: {rule_id!r}")
+    for key in ("description", "reference"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            problems.append(f"{where}: {key} must be non-empty text")
+    start = _as_date(raw["valid_from"], where, "valid_from", problems)
+    until = raw.get("valid_until")
+    end = None if until is None else _as_date(until, where, "valid_until", problems)
+    if start is not None and end is not None and end < start:
+        problems.append(f"{where}: valid_until {end} is before valid_from {start}")
+    priority = raw["priority"]
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        problems.append(f"{where}: priority is a whole number: {priority!r}")
+    if raw.get("status") is not None and raw["status"] not in STATUSES:
+        problems.append(f"{where}: status must be one of {list(STATUSES)}: {raw['status']!r}")
+    condition = parse_condition(raw["when"], facts, f"{where}: when", problems)
+    outcome = _parse_outcome(raw["then"], facts, where, problems)
+    if condition is not None and outcome is not None:
+        _check_outcome_against_condition(outcome, condition, facts, where, problems)
+    if len(problems) > before or condition is None or outcome is None or start is None:
+        return None
+    return Rule(
+        id=str(rule_id),
+        description=raw["description"].strip(),
+        reference=raw["reference"].strip(),
+        valid_from=start,
+        valid_until=end,
+        priority=priority,
+        condition=condition,
+        outcome=outcome,
+        source_file=file_name,
+        status=raw.get("status"),
+        note=raw.get("note"),
+    )
+
+
+def _parse_outcome(
+    raw: object, facts: Mapping[str, FactDefinition], where: str, problems: list[str]
+) -> Outcome | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: then is a mapping with a route and a unit")
+        return None
+    before = len(problems)
+    for key in sorted(set(raw) - _OUTCOME_FIELDS, key=str):
+        problems.append(f"{where}: unknown field {key!r} in then")
+    route = raw.get("route")
+    if route not in Route._value2member_map_:
+        known = ", ".join(r.value for r in Route)
+        problems.append(f"{where}: unknown route {route!r}; the routes are {known}")
+    if ("unit" in raw) == ("unit_from" in raw):
+        problems.append(f"{where}: then needs exactly one of unit and unit_from")
+    if "unit" in raw and (not isinstance(raw["unit"], str) or not raw["unit"].strip()):
+        problems.append(f"{where}: unit must be non-empty text")
+    unit_from = raw.get("unit_from")
+    if unit_from is not None and (unit_from not in facts or not facts[unit_from].units):
+        problems.append(f"{where}: unit_from names a fact with units: {unit_from!r}")
+    service_types = facts["service_type"].values if "service_type" in facts else ()
+    if raw.get("procure") is not None and raw["procure"] not in service_types:
+        problems.append(f"{where}: procure {raw['procure']!r} is not a service_type")
+    procure_from = raw.get("procure_from")
+    if procure_from is not None and (
+        procure_from not in facts or facts[procure_from].type != "enum"
+    ):
+        problems.append(f"{where}: procure_from names an enum fact: {procure_from!r}")
+    contract_from = raw.get("contract_from")
+    if contract_from is not None and (
+        contract_from not in facts or facts[contract_from].required_when is None
+    ):
+        problems.append(f"{where}: contract_from names a text fact with required_when")
+    procures = raw.get("procure") is not None or procure_from is not None
+    if route in Route._value2member_map_:
+        if Route(str(route)) == Route.PURCHASED and (not procures or contract_from is None):
+            problems.append(f"{where}: a purchase names what to procure and contract_from")
+        if Route(str(route)) not in PROCURING_ROUTES and (procures or contract_from is not None):
+            problems.append(f"{where}: only purchased and omnia routes procure or name contracts")
+    if len(problems) > before:
+        return None
+    return Outcome(
+        route=Route(str(route)),
+        unit=raw.get("unit"),
+        unit_from=unit_from,
+        procure=raw.get("procure"),
+        procure_from=procure_from,
+        contract_from=contract_from,
+    )
+
+
+def _check_outcome_against_condition(
+    outcome: Outcome,
+    condition: Condition,
+    facts: Mapping[str, FactDefinition],
+    where: str,
+    problems: list[str],
+) -> None:
+    """Refuse outcomes the condition does not make safe, using partial evaluation."""
+    if outcome.route != Route.IN_HOUSE and partial(condition, {AUTHORITY_FACT: True}) is not False:
+        problems.append(
+            f"{where}: routes {outcome.route.value} but could fire for a statutory authority"
+            f" task, which is always in-house; add '{AUTHORITY_FACT}: false' to its condition"
+        )
+    if outcome.unit_from is not None and outcome.unit_from in facts:
+        source = facts[outcome.unit_from]
+        for value in source.values:
+            if value not in source.units and partial(condition, {source.name: value}) is not False:
+                problems.append(
+                    f"{where}: takes its unit from {source.name}, which names no unit for"
+                    f" {value!r}; exclude that value in the condition"
+                )
+    if outcome.contract_from is not None and outcome.contract_from in facts:
+        flag = facts[outcome.contract_from].required_when
+        if flag is not None and partial(condition, {flag: False}) is not False:
+            problems.append(
+                f"{where}: takes its contract from {outcome.contract_from} but does not require"
+                f" '{flag}: true'"
+            )
