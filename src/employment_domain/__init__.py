@@ -90,6 +90,13 @@ from employment_domain.procurements.procurement import (
     ProcurementError,
     ValueCapError,
 )
+from employment_domain.reports.read import (
+    Report,
+    ReportOptionError,
+    ReportRequest,
+    read_annual_report,
+    read_report,
+)
 from employment_domain.routing.archive import RulebookVersionNotFoundError
 from employment_domain.routing.engine import (
     DurableRulesEngine,
@@ -108,6 +115,7 @@ from employment_domain.routing.rulebook import (
     RulebookFileError,
     default_rulebook,
 )
+from employment_domain.store.service import HistoryError, RecordedEvent
 from employment_domain.values import (
     BusinessId,
     BusinessIdError,
@@ -152,6 +160,7 @@ __all__ = [
     "EmploymentDomainError",
     "EmploymentError",
     "Explanation",
+    "HistoryError",
     "InitialInterviewError",
     "IntegrityError",
     "JobSearchActiveError",
@@ -185,8 +194,12 @@ __all__ = [
     "Procurement",
     "ProcurementError",
     "ReadOnlyStoreError",
+    "RecordedEvent",
     "ReferenceEngine",
     "ReferralError",
+    "Report",
+    "ReportOptionError",
+    "ReportRequest",
     "Route",
     "RoutingCapacity",
     "RoutingEngine",
@@ -218,6 +231,8 @@ __all__ = [
     "lint",
     "make_engine",
     "open_for_audit",
+    "read_annual_report",
+    "read_report",
     "run_demo",
     "seal_history",
     "split_cost",
