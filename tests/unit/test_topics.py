@@ -15,7 +15,7 @@ RELEASE_0_1_0 = Path(__file__).parent.parent / "stores" / "release-0.1.0" / "are
 
 
 def stored_topics() -> list[str]:
-    connection = sqlite3.connect(f"{RELEASE_0_1_0.as_uri()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{RELEASE_0_1_0.as_uri()}?immutable=1", uri=True)
     try:
         return [row[0] for row in connection.execute("SELECT DISTINCT topic FROM stored_events")]
     finally:
