@@ -207,8 +207,8 @@ def test_two_processes_sealing_at_once_never_fork_the_chain(durable_store: str) 
     for thread in threads:
         thread.join()
     seals = [
-        writers[0].mapper.to_domain_event(stored)
-        for stored in writers[0].recorder.select_events(SEAL_CHAIN_ID)
+        application_of(writers[0]).mapper.to_domain_event(stored)
+        for stored in application_of(writers[0]).recorder.select_events(SEAL_CHAIN_ID)
         if stored.originator_version > 1
     ]
     assert len(seals) + len(refused) == 12

@@ -75,7 +75,7 @@ def test_a_full_audit_of_a_sqlite_file_leaves_its_checksum_unchanged(tmp_path: P
         seal_history(audit)
     audit.close()
     assert _sha256(path) == checksum
-    assert len(EmploymentArea(path).recorder.select_notifications(start=1, limit=100)) == 9
+    assert len(EmploymentArea(path).history(limit=100)) == 9
 
 
 def test_the_sqlite_connection_of_an_audit_refuses_writes_that_bypass_the_application(

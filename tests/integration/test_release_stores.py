@@ -34,8 +34,9 @@ def employment_area(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(params=STORES, ids=[folder.name for folder in STORES])
 def release(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """A copy of one release's store folder, so that nothing a test does reaches the original."""
-    copy = tmp_path / request.param.name
-    shutil.copytree(request.param, copy)
+    original: Path = request.param
+    copy = tmp_path / original.name
+    shutil.copytree(original, copy)
     return copy
 
 

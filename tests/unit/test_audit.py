@@ -17,7 +17,6 @@ from employment_domain.projections import (
     position_known_at,
 )
 from employment_domain.projections.readmodel import TRACKING
-from eventsourcing.application import Application
 from sqlalchemy import delete, insert, update
 
 from employment_domain.area import EmploymentArea
@@ -30,7 +29,7 @@ from employment_domain.audit.replay import (
     run_audit,
 )
 from employment_domain.errors import NotFoundError
-from employment_domain.store.service import application_of
+from employment_domain.store.service import AreaLike, application_of
 
 ESPOO, KAUNIAINEN = "049", "235"
 CASELOAD = [Caseload()]
@@ -215,9 +214,9 @@ def test_an_aggregates_history_is_plain_data_in_order(area: EmploymentArea) -> N
 def test_the_audit_runs_further_checks_after_the_replay(
     area: EmploymentArea, live: ReadModel
 ) -> None:
-    seen: list[Application[Any]] = []
+    seen: list[AreaLike] = []
 
-    def decisions(app: Application[Any]) -> list[Finding]:
+    def decisions(app: AreaLike) -> list[Finding]:
         seen.append(app)
         return [Finding("decisions", "referral r-1", "the rulebook now gives another route")]
 

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from uuid import UUID
 
 import attrs
@@ -198,10 +198,12 @@ class AreaCore:
         recorded = []
         for notification in notifications:
             event = self._app.mapper.to_domain_event(notification)
+            if not isinstance(event, DomainEvent):  # every event of the library is one
+                raise StoreError(f"position {notification.id} holds {type(event).__name__}")
             recorded.append(
                 RecordedEvent(
                     position=notification.id,
-                    originator_id=notification.originator_id,
+                    originator_id=UUID(str(notification.originator_id)),
                     originator_version=notification.originator_version,
                     topic=notification.topic,
                     recorded_at=event.timestamp,
@@ -232,6 +234,10 @@ class AreaCore:
 AreaLike = AreaCore | Application[Any]
 
 
+@overload
+def application_of(area: AreaCore) -> AreaService: ...
+@overload
+def application_of(area: Application[Any]) -> Application[Any]: ...
 def application_of(area: AreaLike) -> Application[Any]:
     """The eventsourcing application behind an area, for the library's own audit and projection
     machinery; not part of the public API."""
