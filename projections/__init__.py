@@ -18,6 +18,7 @@ from .projection import (
 from .readmodel import ReadModel, read_model_url
 from .reports import PROJECTIONS, all_projections, projection_named
 from .runner import (
+    HistoryMismatchError,
     Progress,
     ProjectionConflictError,
     ProjectionRunner,
@@ -28,6 +29,7 @@ from .runner import (
 __all__ = [
     "PROJECTIONS",
     "Caseload",
+    "HistoryMismatchError",
     "Page",
     "Progress",
     "Projection",

@@ -11,6 +11,7 @@ instead of applying a page twice, and a restarted runner resumes after the last 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -30,6 +31,7 @@ from .readmodel import TRACKING, ReadModel
 from .reports import all_projections
 
 __all__ = [
+    "HistoryMismatchError",
     "Progress",
     "ProjectionConflictError",
     "ProjectionRunner",
@@ -49,6 +51,11 @@ _Handler = tuple[int, Projection, Callable[..., None]]
 
 class ProjectionConflictError(ProjectionError):
     """Another runner moved a projection's position first; nothing of this page was written."""
+
+
+class HistoryMismatchError(ProjectionError):
+    """The read model was built from another history than the store holds now: the store was
+    restored from a backup or replaced. Catching up would mix two timelines; rebuild instead."""
 
 
 class ProjectionVersionError(ProjectionError):
@@ -141,12 +148,15 @@ class ProjectionRunner:
                     f"another runner is creating the tracking rows of {self.read_model.description}"
                 ) from error
         positions = []
+        head = self._log.head()
+        fingerprints: dict[int, str | None] = {}
         for projection in self.projections:
             row = tracking.get(projection.name)
             if row is None:
                 positions.append(0)
                 continue
             self._check_tracking(projection, row.application, row.version)
+            self._check_history(projection, row.position, row.fingerprint, head, fingerprints)
             positions.append(row.position)
         if positions != self._positions:
             self._forget()
@@ -166,6 +176,41 @@ class ProjectionRunner:
                 f"projection {projection.name!r} in {self.read_model.description} was built by"
                 f" version {version}; version {projection.version} needs a rebuild"
             )
+
+    def _check_history(
+        self,
+        projection: Projection,
+        position: int,
+        fingerprint: str | None,
+        head: int,
+        known: dict[int, str | None],
+    ) -> None:
+        """Refuse to go on from ``position`` unless the store still holds the history the read
+        model was built from there: the same event at that position (its fingerprint).
+        ``known`` holds the fingerprints already read, by position."""
+        if position == 0:
+            return
+        if fingerprint and position <= head and position not in known:
+            known[position] = self._fingerprint_at(position)
+        if position > head:
+            found = f"holds only {head} events"
+        elif fingerprint and known[position] != fingerprint:
+            found = f"holds another event at position {position}"
+        else:
+            return
+        raise HistoryMismatchError(
+            f"projection {projection.name!r} in {self.read_model.description} was built from"
+            f" another history: the store {found} (was it restored from a backup or replaced?);"
+            " its reports would mix two timelines, so run 'employment-area projections rebuild'"
+        )
+
+    def _fingerprint_at(self, position: int) -> str | None:
+        """The fingerprint of the stored event at ``position``; None where there is none."""
+        found = self.app.recorder.select_notifications(start=position, limit=1, stop=position)
+        if not found or found[0].id != position:
+            return None
+        n = found[0]
+        return history_fingerprint(n.id, n.originator_id, n.originator_version, n.topic, n.state)
 
     def _mark_complete_if_empty(self, projection: Projection) -> None:
         """At position 0 an empty table is wholly cached: a missing row needs no SELECT."""
@@ -244,10 +289,15 @@ class ProjectionRunner:
         """One read-model transaction: claim the positions, handle the events, write the rows."""
         positions = self._positions
         behind = [index for index, position in enumerate(positions) if position < reached]
+        if rows and rows[-1][0] == reached:
+            last = rows[-1]
+            fingerprint = history_fingerprint(last[0], last[2], last[3], last[1], last[4])
+        else:
+            fingerprint = self._fingerprint_at(reached)
         try:
             with self.read_model.engine.begin() as connection:
                 for index in behind:
-                    self._claim(connection, index, reached)
+                    self._claim(connection, index, reached, fingerprint)
                 for table_rows in self._rows.values():
                     table_rows.begin(connection)
                 texts = [_uuid_text(row[2]) for row in rows]
@@ -305,7 +355,7 @@ class ProjectionRunner:
                             f" {position} ({row[1]}): {error}"
                         ) from error
 
-    def _claim(self, connection: Any, index: int, reached: int) -> None:
+    def _claim(self, connection: Any, index: int, reached: int, fingerprint: str | None) -> None:
         projection = self.projections[index]
         result = connection.execute(
             update(TRACKING)
@@ -313,13 +363,25 @@ class ProjectionRunner:
                 TRACKING.c.projection == projection.name,
                 TRACKING.c.position == self._positions[index],
             )
-            .values(position=reached)
+            .values(position=reached, fingerprint=fingerprint)
         )
         if result.rowcount != 1:
             raise ProjectionConflictError(
                 f"projection {projection.name!r} in {self.read_model.description} moved from"
                 f" position {self._positions[index]} under another runner; nothing was written"
             )
+
+
+def history_fingerprint(
+    position: int, originator_id: Any, originator_version: int, topic: str, state: bytes
+) -> str:
+    """The digest that names the stored event at ``position``: its aggregate, version, topic and
+    bytes. Two histories that agree on it at a position almost surely hold the same event."""
+    digest = hashlib.sha256()
+    for part in (str(position), _uuid_text(originator_id), str(originator_version), topic):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(bytes(state))
+    return digest.hexdigest()
 
 
 def _uuid_text(originator_id: Any) -> str:

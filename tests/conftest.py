@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from employment_domain import init_store
+
 POSTGRES_URL_VARIABLE = "EMPLOYMENT_DOMAIN_TEST_POSTGRES_URL"
 
 
@@ -28,8 +30,9 @@ def postgres_base_url() -> str:
     return url
 
 
-def fresh_postgres_schema() -> Iterator[str]:
-    """A PostgreSQL URL pointing at a new, empty schema that is dropped afterwards."""
+def fresh_postgres_schema(*, initialised: bool = True) -> Iterator[str]:
+    """A PostgreSQL URL pointing at a new schema, its event tables created (``store init``)
+    unless ``initialised`` is False; the schema is dropped afterwards."""
     import psycopg
 
     base = postgres_base_url()
@@ -37,7 +40,10 @@ def fresh_postgres_schema() -> Iterator[str]:
     with psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        yield f"{base}?schema={schema}"
+        url = f"{base}?schema={schema}"
+        if initialised:
+            init_store(url)
+        yield url
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

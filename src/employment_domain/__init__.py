@@ -115,7 +115,8 @@ from employment_domain.routing.rulebook import (
     RulebookFileError,
     default_rulebook,
 )
-from employment_domain.store.service import HistoryError, RecordedEvent
+from employment_domain.store.init import init_store
+from employment_domain.store.service import HistoryError, RecordedEvent, StoreNotInitialisedError
 from employment_domain.values import (
     BusinessId,
     BusinessIdError,
@@ -212,6 +213,7 @@ __all__ = [
     "RulebookVersionNotFoundError",
     "SplitWeights",
     "StoreError",
+    "StoreNotInitialisedError",
     "SubsidyError",
     "UnknownMunicipalityError",
     "UnknownParameterError",
@@ -224,6 +226,7 @@ __all__ = [
     "default_parameters",
     "default_rulebook",
     "employer_id_for",
+    "init_store",
     "is_working_day",
     "known_municipalities",
     "latest_anchor",

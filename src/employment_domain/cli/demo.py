@@ -127,8 +127,11 @@ def _open_store(db: str) -> EmploymentArea:
     """The demo's store, created when missing; a file that is not a SQLite database is refused
     (eventsourcing lets SQLite's own error through there, not one of its persistence errors)."""
     from employment_domain.area import EmploymentArea
+    from employment_domain.store.init import init_store, is_postgres
 
     try:
+        if is_postgres(db):
+            init_store(db)  # the demo, like 'store init', may create a store
         return EmploymentArea(db)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"cannot open the event store {describe_store(db)!r}: {error}") from None

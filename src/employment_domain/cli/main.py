@@ -22,6 +22,7 @@ from employment_domain.cli import demo as cli_demo
 from employment_domain.cli import projections as cli_projections
 from employment_domain.cli import report as cli_report
 from employment_domain.cli import rules as cli_rules
+from employment_domain.cli import store as cli_store
 from employment_domain.cli.options import UsageError, add_db_option
 from employment_domain.errors import EmploymentDomainError
 
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_audit.add_parser(commands)
     cli_allocate.add_parser(commands)
     cli_projections.add_parser(commands)
+    cli_store.add_parser(commands)
     example = commands.add_parser(
         "example",
         help="register three jobseekers and read them back from the store",

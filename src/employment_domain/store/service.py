@@ -45,11 +45,16 @@ __all__ = [
     "AreaService",
     "HistoryError",
     "RecordedEvent",
+    "StoreNotInitialisedError",
     "application_of",
 ]
 
 A = TypeVar("A", bound=Aggregate)
 C = TypeVar("C", bound="AreaCore")
+
+
+class StoreNotInitialisedError(StoreError):
+    """A PostgreSQL store whose tables were never created; ``store init`` creates them."""
 
 
 class HistoryError(EmploymentDomainError, ValueError):
@@ -72,6 +77,10 @@ class AreaService(Application[UUID]):
         if env is None or "PERSISTENCE_MODULE" not in env:
             settings.update(store_environment(db))
         settings.update(env or {})
+        postgres = settings.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        if postgres:
+            # Opening never runs DDL: init_store creates the tables once, under a lock.
+            settings.setdefault("CREATE_TABLE", "no")
         self.parameters = parameters if parameters is not None else default_parameters()
         self.store_description = (
             describe_store(db)
@@ -84,6 +93,12 @@ class AreaService(Application[UUID]):
             raise StoreError(
                 f"cannot open the event store {self.store_description!r}: {_first_line(error)}"
             ) from error
+        if postgres and not _has_event_table(self):
+            self.close()
+            raise StoreNotInitialisedError(
+                f"the PostgreSQL store {self.store_description!r} has no event tables; initialise"
+                " it once with 'employment-area store init --db URL' (or init_store(url))"
+            )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -269,6 +284,26 @@ def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
     for domain_event in domain_events:
         aggregate = domain_event.mutate(aggregate)
     return aggregate
+
+
+def _has_event_table(app: Application[Any]) -> bool:
+    """Whether the store's event table exists (asked of the catalogue, so no error is logged)."""
+    datastore = getattr(app.factory, "datastore", None)
+    recorder = app.recorder
+    table = getattr(recorder, "events_table_name", "stored_events")
+    if datastore is None:
+        return True
+    try:
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+                (datastore.schema, table),
+            )
+            return cursor.fetchone() is not None
+    except PersistenceError as error:
+        raise StoreError(
+            f"cannot read the event store {app.name!r}: {_first_line(error)}"
+        ) from error
 
 
 def _first_line(error: BaseException) -> str:
