@@ -289,6 +289,7 @@ class ProjectionRunner:
         """One read-model transaction: claim the positions, handle the events, write the rows."""
         positions = self._positions
         behind = [index for index, position in enumerate(positions) if position < reached]
+        fingerprint: str | None
         if rows and rows[-1][0] == reached:
             last = rows[-1]
             fingerprint = history_fingerprint(last[0], last[2], last[3], last[1], last[4])

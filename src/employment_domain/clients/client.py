@@ -6,7 +6,10 @@ job searches over the years; the statutory process (initial interview, plan, job
 discussions) runs inside the current one. Outcomes that depend on dated parameters (whether a
 restarted job search needs a new initial interview, the default job-search obligation) are decided
 when the command runs and recorded in the event, so replaying history never re-reads parameters.
-The records, errors and checks of the process live in ``employment_domain.clients.records``.
+The records, errors and checks of the process live in ``employment_domain.clients.records``; the
+methods that only read the state (the current job search, the questions asked at a business
+date, the deadlines) live in the base class ``ClientState`` of ``employment_domain.clients.state``.
+Only the commands and their events stay here: an event class must stay nested in ``Client``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import get_topic
 
-from employment_domain.calendar import add_working_days
 from employment_domain.clients.records import (
     EMPLOYMENT_KINDS,
     EMPLOYMENT_TERMS,
@@ -42,17 +44,12 @@ from employment_domain.clients.records import (
     check_facts,
     check_new_employment,
     check_referral,
-    deadline_chain,
-    not_unemployed_spans,
+    complete_start_facts,
 )
+from employment_domain.clients.state import ClientState
 from employment_domain.decisions import Decision
 from employment_domain.parameters import Parameters
-from employment_domain.target_groups import (
-    UNKNOWN_LANGUAGE,
-    add_months,
-    derive_target_groups,
-    unemployed_since,
-)
+from employment_domain.target_groups import UNKNOWN_LANGUAGE, add_months
 from employment_domain.topics import moved
 from employment_domain.values import MunicipalityCode
 
@@ -77,7 +74,7 @@ __all__ = [
 ]
 
 
-class Client(Aggregate):
+class Client(ClientState, Aggregate):
     """A jobseeker's history with the employment area, from the start of the first job search."""
 
     @event("JobSearchStarted")
@@ -147,13 +144,7 @@ class Client(Aggregate):
         The stored event is the same one :meth:`start_job_search` records, so the client replays
         identically.
         """
-        unknown = sorted(set(facts) - _START_FACTS)
-        if unknown:
-            raise ClientError(f"unknown fact(s) for a job search start: {', '.join(unknown)}")
-        missing = sorted({"municipality", "birth_date"} - set(facts))
-        if missing:
-            raise ClientError(f"a job search start needs {', '.join(missing)}")
-        checked = cls._checked_start(id, on, {**_START_DEFAULTS, **facts})
+        checked = cls._checked_start(id, on, complete_start_facts(facts))
         started = cls.JobSearchStarted  # type: ignore[attr-defined]
         event: Aggregate.Event = started(
             originator_topic=_CLIENT_TOPIC,
@@ -172,48 +163,7 @@ class Client(Aggregate):
         day = check_business_date(on, "starting a job search")
         return check_facts(facts, day, day)
 
-    # The current job search ------------------------------------------------------------------
-
-    @property
-    def job_search(self) -> JobSearch:
-        """The current (latest) job search, ended or not."""
-        return self.job_searches[-1]
-
-    @property
-    def job_search_started_on(self) -> date:
-        """When the current job search started."""
-        return self.job_search.started_on
-
-    @property
-    def job_search_active(self) -> bool:
-        """Whether the current job search has not ended."""
-        return self.job_search.ended_on is None
-
-    def _check_active(self, on: object, what: str) -> date:
-        day = check_business_date(on, what)
-        current = self.job_search
-        if current.ended_on is not None:
-            raise JobSearchNotActiveError(
-                f"{what} on {day}: the job search ended on {current.ended_on}"
-            )
-        if day < current.started_on:
-            raise ProcessOrderError(
-                f"{what} on {day} is before the job search started on {current.started_on}"
-            )
-        return day
-
-    def _check_in_order(self, on: date, what: str) -> None:
-        if on < self.job_search.last_act_on:
-            raise ProcessOrderError(
-                f"{what} on {on} is before the previous act of the process on"
-                f" {self.job_search.last_act_on}"
-            )
-
     # Facts -------------------------------------------------------------------------------------
-
-    def facts(self) -> dict[str, Any]:
-        """The client's current facts by name."""
-        return {name: getattr(self, name) for name in FACTS}
 
     def change_facts(self, *, on: date, **changes: Any) -> None:
         """Record changed facts (a move, a corrected birth date, a new residence permit)."""
@@ -382,20 +332,6 @@ class Client(Aggregate):
     ) -> None:
         self.referrals[referral_id] = Referral(referral_id, service_type, decision, on)
 
-    def _open_referral(self, referral_id: UUID, on: object, what: str) -> tuple[Referral, date]:
-        day = check_business_date(on, what)
-        referral = self.referrals.get(referral_id) if isinstance(referral_id, UUID) else None
-        if referral is None:
-            raise ReferralError(f"{what}: the client has no referral {referral_id!r}")
-        if referral.outcome is not None:
-            raise ReferralError(f"{what} on {day}: the service was {referral.outcome} already")
-        earliest = referral.started_on or referral.referred_on
-        if day < earliest:
-            raise ProcessOrderError(
-                f"{what} on {day} is before the service's last act on {earliest}"
-            )
-        return referral, day
-
     def start_service(self, referral_id: UUID, *, on: date) -> None:
         """Record that the referred service started."""
         referral, day = self._open_referral(referral_id, on, "starting a service")
@@ -506,90 +442,8 @@ class Client(Aggregate):
     def _end_employment(self, on: date, employment_id: UUID) -> None:
         self.employments[employment_id].ended_on = on
 
-    # Queries at a business date ----------------------------------------------------------------
-
-    def job_search_on(self, on: date) -> JobSearch | None:
-        """The job search that had started by ``on`` most recently, ended or not."""
-        started = [search for search in self.job_searches if search.started_on <= on]
-        return started[-1] if started else None
-
-    def unemployed_since(self, on: date, parameters: Parameters) -> date | None:
-        """The first day of the continuous unemployment that includes ``on``, or None."""
-        search = self.job_search_on(on)
-        if search is None:
-            return None
-        breaking = set(parameters.value("unemployment_breaking_service_types", on))
-        spans = not_unemployed_spans(self.employments.values(), self.referrals.values(), breaking)
-        return unemployed_since(
-            on,
-            job_search_started_on=search.started_on,
-            job_search_ended_on=search.ended_on,
-            not_unemployed=spans,
-        )
-
-    def days_unemployed(self, on: date, parameters: Parameters) -> int:
-        """Days of continuous unemployment on ``on`` (0 on its first day or when not unemployed)."""
-        since = self.unemployed_since(on, parameters)
-        return 0 if since is None else (on - since).days
-
-    def target_groups(self, on: date, parameters: Parameters) -> frozenset[str]:
-        """The plan's target groups the client belongs to on ``on`` (see target_groups.py)."""
-        return derive_target_groups(
-            on=on,
-            birth_date=self.birth_date,
-            mother_tongue=self.mother_tongue,
-            education_level=self.education_level,
-            first_residence_permit_on=self.first_residence_permit_on,
-            partially_able_to_work=self.partially_able_to_work,
-            unemployed_since=self.unemployed_since(on, parameters),
-            parameters=parameters,
-        )
-
-    def initial_interview_deadline(self, parameters: Parameters) -> date | None:
-        """The last day for the current job search's initial interview, None if it has none.
-
-        N working days after the start, with N read at the date the job search started.
-        """
-        current = self.job_search
-        if not current.interview_required:
-            return None
-        days = parameters.value("initial_interview_working_days", current.started_on)
-        return add_working_days(current.started_on, days)
-
-    def deadlines(self, on: date, parameters: Parameters) -> list[Deadline]:
-        """Every statutory deadline of every job search as known on ``on``, earliest first.
-
-        Acts dated after ``on`` count as not yet held. A job search's last deadline is pending
-        while it runs, and dropped when the job search ended before it fell due.
-        """
-        result: list[Deadline] = []
-        for search in self.job_searches:
-            if search.started_on <= on:
-                result.extend(deadline_chain(search, on, parameters))
-        return result
-
-    def next_deadline(self, on: date, parameters: Parameters) -> Deadline | None:
-        """The pending statutory act of the job search running on ``on`` (perhaps overdue)."""
-        search = self.job_search_on(on)
-        if search is None or search.ended_by(on):
-            return None
-        return deadline_chain(search, on, parameters)[-1]
-
-    def missed_deadlines(self, on: date, parameters: Parameters) -> list[Deadline]:
-        """The statutory deadlines missed by ``on``: acts held late, or still pending after."""
-        return [d for d in self.deadlines(on, parameters) if d.missed_by(on)]
-
 
 _CLIENT_TOPIC = get_topic(Client)
-_START_DEFAULTS: dict[str, Any] = {
-    "district": UNKNOWN_DISTRICT,
-    "mother_tongue": UNKNOWN_LANGUAGE,
-    "education_level": "unknown",
-    "first_residence_permit_on": None,
-    "partially_able_to_work": False,
-    "needs_multi_agency_service": False,
-}
-_START_FACTS = {"municipality", "birth_date", *_START_DEFAULTS}
 
 # Events stored by release 0.1.0 name this module by its old path.
 moved("employment_domain.clients", Client)

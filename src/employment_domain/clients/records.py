@@ -19,7 +19,7 @@ from employment_domain.calendar import add_working_days
 from employment_domain.decisions import Decision
 from employment_domain.errors import EmploymentDomainError
 from employment_domain.parameters import Parameters
-from employment_domain.target_groups import EDUCATION_LEVELS, add_months
+from employment_domain.target_groups import EDUCATION_LEVELS, UNKNOWN_LANGUAGE, add_months
 from employment_domain.values import MunicipalityCode
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "FACTS",
     "JOB_SEARCH_END_REASONS",
     "PLAN_TYPES",
+    "START_DEFAULTS",
     "UNKNOWN_DISTRICT",
     "ClientError",
     "Deadline",
@@ -45,6 +46,7 @@ __all__ = [
     "check_facts",
     "check_new_employment",
     "check_referral",
+    "complete_start_facts",
     "deadline_chain",
     "not_unemployed_spans",
 ]
@@ -74,6 +76,16 @@ FACTS = (
     "needs_multi_agency_service",
 )
 UNKNOWN_DISTRICT = "unknown"
+#: The facts a job search start may leave out, and the value each takes then.
+START_DEFAULTS: dict[str, Any] = {
+    "district": UNKNOWN_DISTRICT,
+    "mother_tongue": UNKNOWN_LANGUAGE,
+    "education_level": "unknown",
+    "first_residence_permit_on": None,
+    "partially_able_to_work": False,
+    "needs_multi_agency_service": False,
+}
+_START_FACTS = {"municipality", "birth_date", *START_DEFAULTS}
 _SERVICE_TYPE = re.compile(r"[a-z][a-z0-9_]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 
@@ -186,6 +198,21 @@ def check_business_date(on: object, what: str) -> date:
     if not isinstance(on, date) or hasattr(on, "hour"):
         raise ClientError(f"{what} needs a business date (datetime.date), got {on!r}")
     return on
+
+
+def complete_start_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts of a job search start given by name, with the defaults of those left out.
+
+    Refuses an unknown fact, and a start without a municipality or a birth date; the values
+    themselves are checked by :func:`check_facts`.
+    """
+    unknown = sorted(set(facts) - _START_FACTS)
+    if unknown:
+        raise ClientError(f"unknown fact(s) for a job search start: {', '.join(unknown)}")
+    missing = sorted({"municipality", "birth_date"} - set(facts))
+    if missing:
+        raise ClientError(f"a job search start needs {', '.join(missing)}")
+    return {**START_DEFAULTS, **facts}
 
 
 def check_facts(facts: dict[str, Any], started_on: date, on: date) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from employment_domain.employers.records import (
     VacancyError,
     VacancyOverfilledError,
     check_date,
+    check_dismissal_notice,
     check_rate,
     check_registration,
     check_subsidy,
@@ -307,33 +308,16 @@ class Employer(Aggregate):
         change negotiations, open a structural-change case.
         """
         day = self._check_registered(on, "a dismissal notice")
-        check_date(dismissed_on, "a dismissal date")
-        check_whole(count, "a number of dismissals", minimum=1, error=DismissalError)
-        if any(notice["notice_id"] == notice_id for notice in self.dismissal_notices) or not (
-            isinstance(notice_id, UUID)
-        ):
-            raise DismissalError(f"notice id {notice_id!r} is not a new UUID")
-        if not isinstance(employees, Sequence):
-            raise DismissalError(f"dismissed employees are a sequence: {employees!r}")
-        staff = list(employees)
-        if not all(isinstance(employee, DismissedEmployee) for employee in staff):
-            raise DismissalError(f"dismissed employees are DismissedEmployee values: {staff!r}")
-        if len(staff) > count:
-            raise DismissalError(f"facts of {len(staff)} employees for {count} dismissals")
-        negotiation = None
-        if negotiation_id is not None:
-            negotiation = (
-                self.negotiations.get(negotiation_id) if isinstance(negotiation_id, UUID) else None
-            )
-            if negotiation is None:
-                raise DismissalError(
-                    f"the employer notified no change negotiations {negotiation_id!r}"
-                )
-            if day < negotiation.notified_on:
-                raise DismissalError(
-                    f"a dismissal notice on {day} is before its negotiations on"
-                    f" {negotiation.notified_on}"
-                )
+        staff, negotiation = check_dismissal_notice(
+            self.dismissal_notices,
+            self.negotiations,
+            on=day,
+            notice_id=notice_id,
+            count=count,
+            dismissed_on=dismissed_on,
+            employees=employees,
+            negotiation_id=negotiation_id,
+        )
         min_age = parameters.value("change_security_training_min_age", dismissed_on)
         min_years = parameters.value("change_security_training_min_years_of_service", dismissed_on)
         entitled = [e for e in staff if e.age >= min_age and e.years_of_service >= min_years]

@@ -8,6 +8,7 @@ of requests against the dated parameters, so each stays small enough to read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -36,6 +37,7 @@ __all__ = [
     "VacancyError",
     "VacancyOverfilledError",
     "check_date",
+    "check_dismissal_notice",
     "check_rate",
     "check_registration",
     "check_subsidy",
@@ -266,3 +268,46 @@ def check_subsidy(
                 f"a {kind} for {period} overlaps the {other.kind} for {other.period}"
                 " of the same client"
             )
+
+
+def check_dismissal_notice(
+    notices: list[dict[str, Any]],
+    negotiations: dict[UUID, ChangeNegotiation],
+    *,
+    on: date,
+    notice_id: UUID,
+    count: int,
+    dismissed_on: date,
+    employees: Sequence[DismissedEmployee],
+    negotiation_id: UUID | None,
+) -> tuple[list[DismissedEmployee], ChangeNegotiation | None]:
+    """Refuse a dismissal notice with bad values, a reused id, or negotiations it cannot be in.
+
+    ``notices`` and ``negotiations`` are the employer's so far, ``on`` the notice's business date.
+    Returns the employees whose facts the notice gives, and the change negotiations it belongs
+    to (None when it belongs to none).
+    """
+    check_date(dismissed_on, "a dismissal date")
+    check_whole(count, "a number of dismissals", minimum=1, error=DismissalError)
+    if any(notice["notice_id"] == notice_id for notice in notices) or not (
+        isinstance(notice_id, UUID)
+    ):
+        raise DismissalError(f"notice id {notice_id!r} is not a new UUID")
+    if not isinstance(employees, Sequence):
+        raise DismissalError(f"dismissed employees are a sequence: {employees!r}")
+    staff = list(employees)
+    if not all(isinstance(employee, DismissedEmployee) for employee in staff):
+        raise DismissalError(f"dismissed employees are DismissedEmployee values: {staff!r}")
+    if len(staff) > count:
+        raise DismissalError(f"facts of {len(staff)} employees for {count} dismissals")
+    negotiation = None
+    if negotiation_id is not None:
+        negotiation = negotiations.get(negotiation_id) if isinstance(negotiation_id, UUID) else None
+        if negotiation is None:
+            raise DismissalError(f"the employer notified no change negotiations {negotiation_id!r}")
+        if on < negotiation.notified_on:
+            raise DismissalError(
+                f"a dismissal notice on {on} is before its negotiations on"
+                f" {negotiation.notified_on}"
+            )
+    return staff, negotiation

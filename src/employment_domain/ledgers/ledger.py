@@ -5,24 +5,40 @@ allocation basis of each contracting municipality; the advances invoiced from th
 subsidies they received (for comparison, never part of the split); the staff resources in
 person-years; and, once the year is closed, the split of the net cost and each municipality's
 year-end settlement. Corrections are reversing entries, never edits; a closed year is frozen and
-later corrections go to the next year as prior-year adjustments.
+later corrections go to the next year as prior-year adjustments. What its postings name (cost
+categories, sources, staff functions), its errors and the checks of a posting live in
+``employment_domain.ledgers.records``.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from employment_domain.errors import EmploymentDomainError
 from employment_domain.ledgers.allocation import CostSplit, MunicipalBasis, SplitWeights, split_cost
+from employment_domain.ledgers.records import (
+    CostCategory,
+    DuplicatePostingError,
+    LedgerClosedError,
+    LedgerError,
+    MissingBasisError,
+    PostingSource,
+    StaffFunction,
+    UnknownMunicipalityError,
+    check_date,
+    check_enum,
+    check_money,
+    check_posting,
+    check_text,
+    municipal_row,
+)
 from employment_domain.money import Money
 from employment_domain.topics import moved
-from employment_domain.values import MunicipalityCode, MunicipalityError
+from employment_domain.values import MunicipalityCode
 
 __all__ = [
     "CostCategory",
@@ -43,84 +59,6 @@ _LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:employment-domain:municipal-cost-l
 def ledger_id(area: str, year: int) -> UUID:
     """The id of the ledger of ``area`` and ``year``: one natural key, always the same id."""
     return uuid5(_LEDGER_NAMESPACE, f"{area}/{year}")
-
-
-class CostCategory(StrEnum):
-    """The categories of the area's realised costs (plan, section a)."""
-
-    STAFF = "staff"
-    PURCHASED_SERVICES = "purchased_services"
-    PREMISES = "premises"
-    ICT_AND_SUPPORT_SERVICES = "ict_and_support_services"
-    OTHER = "other"
-
-
-class PostingSource(StrEnum):
-    """What a cost or revenue was entered from, so an auditor can find the document."""
-
-    INVOICE = "invoice"
-    PAYROLL_RUN = "payroll_run"
-    INTERNAL_CHARGE = "internal_charge"
-    VOUCHER = "voucher"
-
-
-class StaffFunction(StrEnum):
-    """The functions whose staff resources the plan reports in person-years."""
-
-    CUSTOMER_SERVICE = "customer_service"
-    SUPPORT_SERVICES = "support_services"
-
-
-class LedgerError(EmploymentDomainError, ValueError):
-    """A ledger command refused: a bad amount, an unknown entry, an impossible sequence."""
-
-
-class LedgerClosedError(LedgerError):
-    """A posting to a closed year; record it in the next year as a prior-year adjustment."""
-
-
-class UnknownMunicipalityError(LedgerError, MunicipalityError):
-    """A municipality that is not one of the ledger's contracting municipalities."""
-
-
-class DuplicatePostingError(LedgerError):
-    """A document (invoice, payroll run) that the ledger already holds: never enter a cost twice."""
-
-
-class MissingBasisError(LedgerError):
-    """A split asked for before every contracting municipality has its allocation basis."""
-
-
-def _enum(kind: type[StrEnum], value: object) -> str:
-    try:
-        return kind(str(value)).value
-    except ValueError:
-        known = ", ".join(member.value for member in kind)
-        raise LedgerError(f"unknown {kind.__name__}: {value!r}; known: {known}") from None
-
-
-def _check_date(on: object, what: str) -> date:
-    if not isinstance(on, date) or hasattr(on, "hour"):
-        raise LedgerError(f"{what} needs a business date (datetime.date), got {on!r}")
-    return on
-
-
-def _check_money(amount: object, what: str) -> Money:
-    if not isinstance(amount, Money):
-        raise LedgerError(f"{what} must be Money, not {amount!r}")
-    return amount
-
-
-def _check_text(text: object, what: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise LedgerError(f"{what} must be non-empty text: {text!r}")
-    return text.strip()
-
-
-def _municipal_row(
-    on: date, municipality: MunicipalityCode, amount: Money, reference: str
-) -> dict[str, Any]:
-    return {"on": on, "municipality": municipality.code, "amount": amount, "reference": reference}
 
 
 class Ledger(Aggregate):
@@ -148,10 +86,10 @@ class Ledger(Aggregate):
         cls, *, area: str, year: int, municipalities: list[MunicipalityCode], on: date
     ) -> Ledger:
         """Open the ledger of ``area`` and ``year`` for its contracting municipalities."""
-        area = _check_text(area, "an area's name")
+        area = check_text(area, "an area's name")
         if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 9998:
             raise LedgerError(f"a ledger's year is a year like 2025, not {year!r}")
-        _check_date(on, "opening a ledger")
+        check_date(on, "opening a ledger")
         codes = list(municipalities)
         if not codes:
             raise LedgerError(f"the ledger of {area} {year} needs at least one municipality")
@@ -177,7 +115,7 @@ class Ledger(Aggregate):
         adjusts_year: int | None = None,
     ) -> None:
         """Post a realised cost; a prior-year adjustment names the closed year it corrects."""
-        category = _enum(CostCategory, category)
+        category = check_enum(CostCategory, category)
         source, reference = self._check_posting(
             entry_id, on, amount, source, reference, adjusts_year
         )
@@ -214,7 +152,7 @@ class Ledger(Aggregate):
             raise LedgerError(f"entry {entry_id} is already reversed by {original['reversed_by']}")
         if str(reversal_id) in self.entries:
             raise DuplicatePostingError(f"the ledger already has an entry {reversal_id}")
-        self._entry_reversed(entry_id, reversal_id, on, _check_text(reason, "a reversal's reason"))
+        self._entry_reversed(entry_id, reversal_id, on, check_text(reason, "a reversal's reason"))
 
     def _check_posting(
         self,
@@ -227,41 +165,12 @@ class Ledger(Aggregate):
     ) -> tuple[str, str]:
         """Refuse a bad posting; return its source and reference in their stored form."""
         self._check_open(on)
-        _check_money(amount, "a posted amount")
-        source = _enum(PostingSource, source)
-        reference = _check_text(reference, "a posting's reference (invoice or payroll run)")
-        if not isinstance(entry_id, UUID) or str(entry_id) in self.entries:
-            raise DuplicatePostingError(f"the ledger already has an entry {entry_id}")
-        if adjusts_year is None:
-            if amount.amount <= 0:
-                raise LedgerError(
-                    f"a posting is a positive amount; correct with a reversing entry: {amount}"
-                )
-        else:
-            if isinstance(adjusts_year, bool) or not isinstance(adjusts_year, int):
-                raise LedgerError(f"a prior-year adjustment names a year: {adjusts_year!r}")
-            if adjusts_year >= self.year:
-                raise LedgerError(
-                    f"a prior-year adjustment in {self.year} corrects an earlier year,"
-                    f" not {adjusts_year}"
-                )
-            if not amount:
-                raise LedgerError("a prior-year adjustment of zero changes nothing")
-        for entry in self.entries.values():
-            if (
-                entry["source"] == source
-                and entry["reference"] == reference
-                and entry["reversed_by"] is None
-                and entry["reverses"] is None
-            ):
-                raise DuplicatePostingError(
-                    f"{source} {reference!r} is already posted to {self.area} {self.year}"
-                    f" as entry {entry['entry_id']}"
-                )
-        return source, reference
+        return check_posting(
+            self.entries, self.area, self.year, entry_id, amount, source, reference, adjusts_year
+        )
 
     def _check_open(self, on: date) -> None:
-        _check_date(on, "a ledger posting")
+        check_date(on, "a ledger posting")
         if self.closed_on is not None:
             raise LedgerClosedError(
                 f"the year {self.year} of {self.area} was closed on {self.closed_on}; record the"
@@ -357,7 +266,7 @@ class Ledger(Aggregate):
                     f"the {field} figure of {basis.municipality} needs its reference date:"
                     f" {reference_date!r}"
                 )
-            _check_text(getattr(basis, f"{field}_source"), f"the {field} figure's source")
+            check_text(getattr(basis, f"{field}_source"), f"the {field} figure's source")
         self._basis_recorded(on, basis.to_dict())
 
     @event("BasisRecorded")
@@ -377,7 +286,7 @@ class Ledger(Aggregate):
     def _advance_invoiced(
         self, on: date, municipality: MunicipalityCode, amount: Money, reference: str
     ) -> None:
-        self.advances.append(_municipal_row(on, municipality, amount, reference))
+        self.advances.append(municipal_row(on, municipality, amount, reference))
 
     def record_state_subsidy(
         self, *, on: date, municipality: MunicipalityCode, amount: Money, reference: str
@@ -392,22 +301,22 @@ class Ledger(Aggregate):
     def _state_subsidy_recorded(
         self, on: date, municipality: MunicipalityCode, amount: Money, reference: str
     ) -> None:
-        self.state_subsidies.append(_municipal_row(on, municipality, amount, reference))
+        self.state_subsidies.append(municipal_row(on, municipality, amount, reference))
 
     def _check_municipal_amount(
         self, on: date, municipality: MunicipalityCode, amount: Money, reference: str
     ) -> str:
         self._check_open(on)
         self._check_municipality(municipality)
-        _check_money(amount, f"an amount of {municipality}")
-        return _check_text(reference, "a reference")
+        check_money(amount, f"an amount of {municipality}")
+        return check_text(reference, "a reference")
 
     def record_staff_resources(
         self, *, on: date, function: StaffFunction | str, person_years: Decimal
     ) -> None:
         """Record the person-years of a function; a later record of it supersedes this one."""
         self._check_open(on)
-        function = _enum(StaffFunction, function)
+        function = check_enum(StaffFunction, function)
         if not isinstance(person_years, Decimal) or not person_years.is_finite():
             raise LedgerError(f"person-years are an exact Decimal, not {person_years!r}")
         if person_years < 0:

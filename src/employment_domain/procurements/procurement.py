@@ -5,20 +5,38 @@ a tender on a recorded legal ground; its contract fixes a unit price, a number o
 cap and a period. Referrals reserve seats, and release them when the service ends early; invoices
 are received and approved. It refuses going over capacity or cap, invoices outside the contract
 period, and any use after it has ended. :class:`ContractIndex` lists the contracts of one service
-type, so finding free seats never scans every aggregate.
+type, so finding free seats never scans every aggregate. The steps of a procurement's life, its
+errors and the checks that need no procurement's state live in
+``employment_domain.procurements.records``.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from employment_domain.errors import EmploymentDomainError
 from employment_domain.money import Money
+from employment_domain.procurements.records import (
+    CapacityError,
+    ContractEndedError,
+    ContractPeriodError,
+    InvoiceError,
+    NotPurchasableError,
+    ProcurementError,
+    ProcurementStateError,
+    ProcurementStatus,
+    ReservationError,
+    ValueCapError,
+    check_contract_terms,
+    check_date,
+    check_invoice_period,
+    check_period,
+    check_positive,
+    check_text,
+)
 from employment_domain.topics import moved
 from employment_domain.values import BusinessId, Period
 
@@ -44,78 +62,6 @@ _INDEX_NAMESPACE = uuid5(NAMESPACE_URL, "urn:employment-domain:contract-index")
 def contract_index_id(service_type: str) -> UUID:
     """The id of the index of the contracts for ``service_type``."""
     return uuid5(_INDEX_NAMESPACE, service_type)
-
-
-class ProcurementStatus(StrEnum):
-    """Where a procurement is in its life."""
-
-    PLANNED = "planned"
-    TENDERED = "tendered"
-    AWARDED = "awarded"
-    CONTRACTED = "contracted"
-    ENDED = "ended"
-
-
-class ProcurementError(EmploymentDomainError, ValueError):
-    """A procurement command refused: a bad value or an act out of order."""
-
-
-class ProcurementStateError(ProcurementError):
-    """An act that the procurement's current step does not allow (an award before the tender)."""
-
-
-class ContractEndedError(ProcurementStateError):
-    """Any use of a procurement after it has ended."""
-
-
-class NotPurchasableError(ProcurementError):
-    """A service type that may not be bought: authority tasks are produced in-house."""
-
-
-class CapacityError(ProcurementError):
-    """A seat asked for when every seat of the contract is taken."""
-
-
-class ValueCapError(ProcurementError):
-    """An invoice or a seat that would take the contract over its value cap."""
-
-
-class ContractPeriodError(ProcurementError):
-    """A seat or an invoice outside the contract period."""
-
-
-class ReservationError(ProcurementError):
-    """A referral that already holds a seat, or a release of a seat it does not hold."""
-
-
-class InvoiceError(ProcurementError):
-    """An invoice received twice, or approved or rejected when it cannot be."""
-
-
-def _check_date(on: object, what: str) -> date:
-    if not isinstance(on, date) or hasattr(on, "hour"):
-        raise ProcurementError(f"{what} needs a business date (datetime.date), got {on!r}")
-    return on
-
-
-def _check_text(text: object, what: str) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise ProcurementError(f"{what} must be non-empty text: {text!r}")
-    return text.strip()
-
-
-def _check_positive(amount: object, what: str) -> Money:
-    if not isinstance(amount, Money):
-        raise ProcurementError(f"{what} must be Money, not {amount!r}")
-    if amount.amount <= 0:
-        raise ProcurementError(f"{what} must be more than zero: {amount}")
-    return amount
-
-
-def _check_period(period: object, what: str) -> Period:
-    if not isinstance(period, Period):
-        raise ProcurementError(f"{what} must be a Period, not {period!r}")
-    return period
 
 
 class Procurement(Aggregate):
@@ -169,16 +115,16 @@ class Procurement(Aggregate):
         purchasable: list[str],
     ) -> Procurement:
         """Plan a procurement; ``purchasable`` are the service types the dated rules allow."""
-        _check_date(on, "planning a procurement")
-        area = _check_text(area, "the area whose ledger pays the procurement")
+        check_date(on, "planning a procurement")
+        area = check_text(area, "the area whose ledger pays the procurement")
         if service_type not in purchasable:
             raise NotPurchasableError(
                 f"service type {service_type!r} may not be purchased; purchasable on {on}:"
                 f" {', '.join(purchasable)}"
             )
-        title = _check_text(title, "a procurement's title")
-        _check_positive(estimated_value, "the estimated value")
-        _check_period(period, "the planned period")
+        title = check_text(title, "a procurement's title")
+        check_positive(estimated_value, "the estimated value")
+        check_period(period, "the planned period")
         return cls(
             id=id,
             on=on,
@@ -192,7 +138,7 @@ class Procurement(Aggregate):
     # -- the steps to a contract --------------------------------------------------------------
 
     def _check_step(self, on: date, allowed: ProcurementStatus, act: str) -> None:
-        _check_date(on, act)
+        check_date(on, act)
         self._check_not_ended(act)
         if self.status != allowed:
             raise ProcurementStateError(
@@ -212,7 +158,7 @@ class Procurement(Aggregate):
     def publish_tender(self, *, on: date, notice_reference: str) -> None:
         """Record the tender notice (for example its HILMA number)."""
         self._check_step(on, ProcurementStatus.PLANNED, "publish a tender")
-        self._tender_published(on, _check_text(notice_reference, "a tender notice's reference"))
+        self._tender_published(on, check_text(notice_reference, "a tender notice's reference"))
 
     @event("TenderPublished")
     def _tender_published(self, on: date, notice_reference: str) -> None:
@@ -229,9 +175,9 @@ class Procurement(Aggregate):
             raise ProcurementError(f"a provider's business ID is a BusinessId: {business_id!r}")
         self._awarded(
             on,
-            _check_text(provider, "a provider"),
+            check_text(provider, "a provider"),
             business_id,
-            _check_text(decision_reference, "a procurement decision's reference"),
+            check_text(decision_reference, "a procurement decision's reference"),
         )
 
     @event("Awarded")
@@ -249,13 +195,13 @@ class Procurement(Aggregate):
     ) -> None:
         """Award without a tender to an in-house entity, recording the legal ground."""
         self._check_step(on, ProcurementStatus.PLANNED, "award in-house without a tender")
-        provider = _check_text(provider, "an in-house entity")
+        provider = check_text(provider, "an in-house entity")
         if provider not in in_house_entities:
             raise ProcurementError(
                 f"{provider!r} is not an in-house entity of the area on {on}"
                 f" ({', '.join(in_house_entities) or 'none'}); tender the procurement"
             )
-        self._awarded_in_house(on, provider, _check_text(legal_ground, "the legal ground"))
+        self._awarded_in_house(on, provider, check_text(legal_ground, "the legal ground"))
 
     @event("AwardedInHouse")
     def _awarded_in_house(self, on: date, provider: str, legal_ground: str) -> None:
@@ -277,14 +223,7 @@ class Procurement(Aggregate):
     ) -> None:
         """Fix the contract's terms: price per seat, seats, value cap, period, target groups."""
         self._check_step(on, ProcurementStatus.AWARDED, "conclude the contract")
-        _check_positive(unit_price, "the unit price")
-        _check_positive(value_cap, "the value cap")
-        _check_period(period, "the contract period")
-        if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
-            raise ProcurementError(f"a contract has a whole number of seats, at least 1: {seats!r}")
-        if unit_price > value_cap:
-            raise ValueCapError(f"the unit price {unit_price} exceeds the value cap {value_cap}")
-        groups = [_check_text(group, "a target group") for group in target_groups]
+        groups = check_contract_terms(unit_price, seats, value_cap, period, target_groups)
         self._contracted(on, unit_price, seats, value_cap, period, groups)
 
     @event("Contracted")
@@ -308,7 +247,7 @@ class Procurement(Aggregate):
     # -- seats ------------------------------------------------------------------------------------
 
     def _check_in_force(self, on: date, act: str) -> Period:
-        _check_date(on, act)
+        check_date(on, act)
         self._check_not_ended(act)
         if self.status != ProcurementStatus.CONTRACTED or self.contract_period is None:
             raise ProcurementStateError(f"cannot {act}: procurement {self.id} has no contract yet")
@@ -355,21 +294,12 @@ class Procurement(Aggregate):
     def receive_invoice(self, *, on: date, invoice_id: str, amount: Money, period: Period) -> None:
         """Receive the provider's invoice for a period inside the contract, within the cap."""
         contract_period = self._check_in_force(on, "receive an invoice")
-        invoice_id = _check_text(invoice_id, "an invoice number")
-        _check_positive(amount, "an invoice's amount")
-        _check_period(period, "an invoice's period")
+        invoice_id = check_text(invoice_id, "an invoice number")
+        check_positive(amount, "an invoice's amount")
+        check_period(period, "an invoice's period")
         if invoice_id in self.invoices:
             raise InvoiceError(f"invoice {invoice_id!r} is already received in {self.id}")
-        if period.start < contract_period.start or period.end > contract_period.end:
-            raise ContractPeriodError(
-                f"invoice {invoice_id!r} for {period} falls outside the contract period"
-                f" {contract_period}"
-            )
-        if period.start.year != period.last_day.year:
-            raise ContractPeriodError(
-                f"invoice {invoice_id!r} for {period} spans two years; each year's costs go to"
-                " that year's ledger, so invoice them separately"
-            )
+        check_invoice_period(invoice_id, period, contract_period)
         if amount > self.value_left:
             raise ValueCapError(
                 f"invoice {invoice_id!r} of {amount} exceeds what is left under the cap"
@@ -409,7 +339,7 @@ class Procurement(Aggregate):
     def reject_invoice(self, *, on: date, invoice_id: str, reason: str) -> None:
         """Reject a received invoice (disputed, wrong); it no longer counts against the cap."""
         self._pending_invoice(on, invoice_id, "reject an invoice")
-        self._invoice_rejected(on, invoice_id, _check_text(reason, "a rejection's reason"))
+        self._invoice_rejected(on, invoice_id, check_text(reason, "a rejection's reason"))
 
     @event("InvoiceRejected")
     def _invoice_rejected(self, on: date, invoice_id: str, reason: str) -> None:
@@ -419,7 +349,7 @@ class Procurement(Aggregate):
 
     def end(self, *, on: date, reason: str) -> None:
         """End the procurement (contract over, or plan cancelled); nothing may use it after."""
-        _check_date(on, "end a procurement")
+        check_date(on, "end a procurement")
         self._check_not_ended("end it again")
         if on < self.last_step_on:
             raise ProcurementStateError(
@@ -431,7 +361,7 @@ class Procurement(Aggregate):
             raise InvoiceError(
                 f"approve or reject invoices {', '.join(pending)} before ending {self.id}"
             )
-        self._ended(on, _check_text(reason, "the reason for ending"))
+        self._ended(on, check_text(reason, "the reason for ending"))
 
     @event("Ended")
     def _ended(self, on: date, reason: str) -> None:

@@ -4,7 +4,8 @@ The catalogue (``facts`` sections of the rule files) types every fact; the distr
 where a client lives to the transport line that decides the office. :class:`FactChecker` turns
 the facts a caller gives into the plain JSON values the engines compare (money as integer cents,
 derived facts added), or refuses them with every problem named. Its common path is generated
-Python, since it runs once for every routing decision.
+Python, since it runs once for every routing decision; the check of one fact's value, on the
+careful path and in the generated code alike, lives in ``employment_domain.routing.fact_values``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from employment_domain.routing.conditions import (
     compile_condition,
     condition_source,
 )
+from employment_domain.routing.fact_values import MISSING, check_value, value_lines
 
 __all__ = [
     "Constraint",
@@ -43,7 +45,6 @@ STATUSES = ("verified", "recalled", "seed", "council", "assumption")
 _FACT_FIELDS = {"type", "description", "values", "values_from", "minimum", "maximum", "units"}
 _FACT_FIELDS |= {"derived_from", "required_when", "note"}
 _DISTRICT_FIELDS = {"name", "municipality", "includes", "note", "status"}
-_MISSING = object()
 
 
 class RoutingError(EmploymentDomainError):
@@ -305,7 +306,7 @@ class FactChecker:
         ``facts[name]`` otherwise than ``get``; the careful path takes everything else.
         """
         variables = {name: f"v{index}" for index, name in enumerate(self.facts)}
-        namespace: dict[str, Any] = {"_M": _MISSING, "_Money": Money, "_D": self.districts}
+        namespace: dict[str, Any] = {"_M": MISSING, "_Money": Money, "_D": self.districts}
         required = [
             name
             for name, definition in self.facts.items()
@@ -318,7 +319,7 @@ class FactChecker:
         lines += ["    except KeyError:", "        return None", f"    given = {len(required)}"]
         for definition in self.facts.values():
             if definition.derived_from is None:
-                lines += _value_lines(definition, variables[definition.name], namespace)
+                lines += value_lines(definition, variables[definition.name], namespace)
         for name, definition in self.facts.items():
             if definition.derived_from is not None:
                 lines += _derived_lines(definition, variables, namespace, self.districts)
@@ -345,7 +346,7 @@ class FactChecker:
         result: dict[str, Any] = {}
         for name, definition in self.facts.items():
             if definition.derived_from is None:
-                value, error = _check(definition, facts.get(name, _MISSING))
+                value, error = check_value(definition, facts.get(name, MISSING))
                 if error is not None:
                     problems.append(error)
                 result[name] = value
@@ -368,69 +369,6 @@ class FactChecker:
         if problems:
             raise RoutingFactsError(problems)
         return {name: result[name] for name in self.facts}
-
-
-def _check(definition: FactDefinition, value: Any) -> tuple[Any, str | None]:
-    name = definition.name
-    if value is _MISSING and definition.type != "text":
-        return None, f"missing fact {name}"
-    if definition.type == "bool":
-        ok = value is True or value is False
-        return (value, None) if ok else (None, f"{name} is yes/no: {value!r}")
-    if definition.type == "enum":
-        if isinstance(value, str) and value in definition.values:
-            return str(value), None
-        return None, f"{name} {value!r} is not one of {list(definition.values)}"
-    if definition.type == "integer":
-        if not isinstance(value, int) or isinstance(value, bool):
-            return None, f"{name} is a whole number: {value!r}"
-        low, high = definition.minimum, definition.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            return None, f"{name} {value} is outside {low}–{high}"
-        return value, None
-    if definition.type == "money":
-        if isinstance(value, Money):
-            return value.to_cents(), None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value, None
-        return None, f"{name} is Money (or integer cents), not {value!r}"
-    if value is _MISSING or value is None:
-        return None, None
-    if isinstance(value, str) and value.strip():
-        return value, None
-    return None, f"{name} is non-empty text or absent: {value!r}"
-
-
-def _value_lines(definition: FactDefinition, v: str, namespace: dict[str, Any]) -> list[str]:
-    """Generated lines that return None unless the fact in variable ``v`` is valid as given.
-
-    Money becomes cents in ``v``; a text fact is read here, since it may be left out (the
-    count of known facts given, ``given``, grows when it is not).
-    """
-    if definition.type == "bool":
-        return [f"    if {v} is not True and {v} is not False: return None"]
-    if definition.type == "enum":
-        namespace[f"_{v}"] = frozenset(definition.values)
-        return [f"    if {v}.__class__ is not str or {v} not in _{v}: return None"]
-    if definition.type == "integer":
-        low = definition.minimum if definition.minimum is not None else -(10**18)
-        high = definition.maximum if definition.maximum is not None else 10**18
-        return [f"    if {v}.__class__ is not int or not {low} <= {v} <= {high}: return None"]
-    if definition.type == "money":
-        return [
-            f"    if {v}.__class__ is _Money: {v} = {v}.to_cents()",
-            f"    elif {v}.__class__ is not int: return None",
-        ]
-    key = repr(definition.name)
-    return [
-        f"    if {key} in facts:",
-        "        given += 1",
-        f"        {v} = facts[{key}]",
-        f"        if {v} is not None and ({v}.__class__ is not str or not {v}.strip()):",
-        "            return None",
-        "    else:",
-        f"        {v} = None",
-    ]
 
 
 def _result_lines(variables: Mapping[str, str]) -> list[str]:
