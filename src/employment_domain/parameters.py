@@ -46,7 +46,7 @@ __all__ = [
 _PARAMETER_FIELDS = {"description", "unit", "values", "reference", "note"}
 _VALUE_FIELDS = {"valid_from", "valid_until", "value", "reference", "note", "status"}
 _REQUIRED_VALUE_FIELDS = {"valid_from", "value", "reference"}
-_STATUSES = {"verified", "recalled", "seed", "council"}
+_STATUSES = {"verified", "recalled", "seed", "council", "law", "assumption"}
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -13,6 +13,7 @@ import attrs
 
 from employment_domain.clients.client import Client
 from employment_domain.clients.records import UNKNOWN_DISTRICT, Deadline
+from employment_domain.commands.contract import check_arguments
 from employment_domain.decisions import Decision
 from employment_domain.employers.employer import Employer
 from employment_domain.errors import EmploymentDomainError
@@ -142,6 +143,7 @@ class ClientCommands(AreaCore):
             arguments = dict(row)
             client_id = arguments.pop("client_id", None)
             try:
+                check_arguments(self.parameters, arguments)
                 if "municipality" in arguments:
                     arguments["municipality"] = _municipality(arguments["municipality"])
                 events.append(
