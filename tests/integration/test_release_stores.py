@@ -12,12 +12,13 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from employment_domain import EmploymentArea, MasterKey
+from employment_domain import EmploymentArea, MasterKey, latest_anchor, seal_history
 
 STORES = sorted((Path(__file__).parent.parent / "stores").glob("release-*"))
 
@@ -88,3 +89,19 @@ def test_a_release_store_keeps_personal_data_readable_and_erased_data_erased(
         assert area.get_client(UUID(clients["kept"])).district == "Leppävaara"
     finally:
         area.close()
+
+
+def test_a_release_store_is_sealed_further_and_its_latest_anchor_is_the_one_it_gave(
+    release: Path,
+) -> None:
+    db = str(release / "area.db")
+    kept = (release / "anchor.txt").read_text().strip()
+    with EmploymentArea(db) as area:
+        assert str(latest_anchor(area)) == kept, "the seals of the release are read as seals"
+        area.start_job_search(on=date(2026, 1, 5), municipality="049", birth_date=date(1980, 1, 1))
+        anchor = seal_history(area)
+    assert anchor.position > int(kept.split(":")[1])
+    result = employment_area("audit", "verify", "--db", db, "--anchor", str(anchor))
+    assert result.returncode == 0, result.stderr
+    result = employment_area("audit", "verify", "--db", db, "--anchor", kept)
+    assert result.returncode == 0, result.stderr

@@ -149,6 +149,9 @@ class SealChain(Aggregate):
         self.digest = digest
 
 
+# Events stored by release 0.1.0 name this module by its old path; registered before the seal
+# topics are read below, so that the seals of 0.1.0 are recognised as seals.
+moved("employment_domain.integrity", SealChain)
 _SEALED_TOPICS = frozenset(topics_of(SealChain.Sealed))
 
 
@@ -423,7 +426,3 @@ def verify_history(app: AreaLike, anchor: Anchor | str) -> Verification:
     if first is not None:
         detail += f" (position {first} also {what})"
     return Verification(anchor, False, checked, None, detail)
-
-
-# Events stored by release 0.1.0 name this module by its old path.
-moved("employment_domain.integrity", SealChain)
