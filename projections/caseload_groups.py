@@ -79,7 +79,7 @@ FACTS = (
 UNKNOWN_OFFICE = "unknown"
 
 #: The facts of ``FactsChanged`` that the facts table keeps (the birth date as its month).
-_CHANGED_FACTS = (frozenset(FACTS) - {"birth_month"}) | {"birth_date"}
+_CHANGED_FACTS = frozenset(FACTS)
 
 _metadata = MetaData()
 _EMPLOYED = event_class(Client, "Employed")
@@ -147,7 +147,7 @@ class CaseloadGroups(Projection):
             valid_from=event.on,
             municipality=event.municipality.code,
             district=event.district,
-            birth_month=event.birth_date.replace(day=1),
+            birth_month=event.birth_month,
             mother_tongue=event.mother_tongue,
             education_level=event.education_level,
             first_residence_permit_on=event.first_residence_permit_on,
@@ -165,8 +165,6 @@ class CaseloadGroups(Projection):
         for name, value in changes.items():
             if name == "municipality":
                 current["municipality"] = value.code
-            elif name == "birth_date":
-                current["birth_month"] = value.replace(day=1)
             else:
                 current[name] = value
         current["valid_from"] = valid_from

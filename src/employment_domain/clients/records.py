@@ -26,6 +26,7 @@ __all__ = [
     "EMPLOYMENT_KINDS",
     "EMPLOYMENT_TERMS",
     "FACTS",
+    "FACT_CHANGES",
     "JOB_SEARCH_END_REASONS",
     "PLAN_TYPES",
     "START_DEFAULTS",
@@ -42,6 +43,7 @@ __all__ = [
     "ProcessOrderError",
     "Referral",
     "ReferralError",
+    "birth_month",
     "check_business_date",
     "check_facts",
     "check_new_employment",
@@ -49,6 +51,8 @@ __all__ = [
     "complete_start_facts",
     "deadline_chain",
     "not_unemployed_spans",
+    "upcast_facts_changed_v1_v2",
+    "upcast_started_v1_v2",
 ]
 
 #: The employment plan and the plans that replace it (domain.md §2.4).
@@ -64,17 +68,19 @@ JOB_SEARCH_END_REASONS = (
     "retired",
     "other",
 )
-#: The facts of a client that ``change_facts`` may change.
+#: The facts of a client as its state holds them (the birth as its month).
 FACTS = (
     "municipality",
     "district",
-    "birth_date",
+    "birth_month",
     "mother_tongue",
     "education_level",
     "first_residence_permit_on",
     "partially_able_to_work",
     "needs_multi_agency_service",
 )
+#: The facts ``change_facts`` may change, by the names a caller gives them.
+FACT_CHANGES = tuple("birth_date" if name == "birth_month" else name for name in FACTS)
 UNKNOWN_DISTRICT = "unknown"
 #: The facts a job search start may leave out, and the value each takes then.
 START_DEFAULTS: dict[str, Any] = {
@@ -224,6 +230,10 @@ def check_facts(facts: dict[str, Any], started_on: date, on: date) -> dict[str, 
         raise ClientError(
             f"a municipality of residence is a MunicipalityCode: {facts['municipality']!r}"
         )
+    if "birth_date" in facts:
+        facts.pop("birth_month", None)
+    else:  # a change of other facts: the recorded month stands
+        facts["birth_date"] = facts.pop("birth_month")
     birth_date = check_business_date(facts["birth_date"], "a birth date")
     if birth_date >= started_on:
         raise ClientError(
@@ -253,7 +263,15 @@ def check_facts(facts: dict[str, Any], started_on: date, on: date) -> dict[str, 
     for flag in ("partially_able_to_work", "needs_multi_agency_service"):
         if not isinstance(facts[flag], bool):
             raise ClientError(f"{flag} is True or False, not {facts[flag]!r}")
+    # The history keeps the birth month only (docs/data-protection.md): ages are reckoned from
+    # its first day. The day of birth, checked above, is not recorded anywhere.
+    facts["birth_month"] = birth_month(facts.pop("birth_date"))
     return facts
+
+
+def birth_month(birth_date: date) -> date:
+    """The first day of the month of ``birth_date``: what the history keeps of it."""
+    return birth_date.replace(day=1)
 
 
 def deadline_chain(search: JobSearch, on: date, parameters: Parameters) -> list[Deadline]:
@@ -342,3 +360,16 @@ def not_unemployed_spans(
         if r.started_on is not None and r.service_type in breaking
     ]
     return sorted(spans, key=lambda span: span[0])
+
+
+def upcast_started_v1_v2(state: dict[str, Any]) -> None:
+    """A job search start recorded by 0.1.0 held the birth date; every reader now sees its
+    month only, as the history records it from 0.2.0 on (docs/data-protection.md)."""
+    state["birth_month"] = birth_month(state.pop("birth_date"))
+
+
+def upcast_facts_changed_v1_v2(state: dict[str, Any]) -> None:
+    """A corrected birth date recorded by 0.1.0 is read as its month."""
+    changes = state["changes"]
+    if "birth_date" in changes:
+        changes["birth_month"] = birth_month(changes.pop("birth_date"))

@@ -39,7 +39,7 @@ class ClientState:
     """The queries and checks of a client's state; ``Client``'s events set what they read."""
 
     # Set by the events of Client; declared here so that the reads below are typed.
-    birth_date: date
+    birth_month: date
     mother_tongue: str
     education_level: str
     first_residence_permit_on: date | None
@@ -133,7 +133,7 @@ class ClientState:
         """The plan's target groups the client belongs to on ``on`` (see target_groups.py)."""
         return derive_target_groups(
             on=on,
-            birth_date=self.birth_date,
+            birth_date=self.birth_month,
             mother_tongue=self.mother_tongue,
             education_level=self.education_level,
             first_residence_permit_on=self.first_residence_permit_on,

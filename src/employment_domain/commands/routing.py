@@ -157,7 +157,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         municipality = client.municipality.code
         facts: dict[str, Any] = {
             "service_type": service_type,
-            "age": age_on(client.birth_date, on),
+            "age": age_on(client.birth_month, on),
             **{name: name in groups for name in _TARGET_GROUP_FACTS},
             "needs_multi_agency_service": client.needs_multi_agency_service,
             "municipality": municipality,
