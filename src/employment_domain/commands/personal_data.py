@@ -1,26 +1,30 @@
-"""Commands and queries about jobseekers' personal data, and the key table kept beside the store.
+"""Commands and queries about jobseekers' personal data: record, read, erase, expire, rotate.
 
 The data itself is ciphertext in ``PersonalRecord`` events; each record's data key, wrapped under
-the master key, lives in a key table in the same database (``personal_data_keys`` in SQLite,
-``employmentarea_personal_data_keys`` in the PostgreSQL schema, a dict in memory). The key table
-is deliberately not part of the event history, so destroying a key never changes a sealed byte.
+the master key, lives in the key table beside the store
+(:mod:`employment_domain.personal_data.key_tables`).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
-import attrs
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
-from psycopg.sql import SQL, Identifier
 
 from employment_domain.clients.client import Client
 from employment_domain.errors import NotFoundError, StoreError
+from employment_domain.personal_data.key_tables import (
+    KeyTable,
+    MemoryKeyTable,
+    PostgresKeyTable,
+    SQLiteKeyTable,
+    StoredKey,
+)
 from employment_domain.personal_data.record import (
     ContactDetails,
     MasterKey,
@@ -40,161 +44,11 @@ from employment_domain.personal_data.record import (
 )
 from employment_domain.store.readonly import ReadOnlyStoreError, is_read_only_factory
 from employment_domain.store.service import AreaCore
+from employment_domain.target_groups import add_months
+from employment_domain.topics import topics_of
 from employment_domain.values import PersonalIdentityCode
 
 __all__ = ["PersonalDataCommands"]
-
-
-@attrs.frozen(repr=False)
-class _StoredKey:
-    wrapped: bytes
-    master_key_id: str
-
-
-class _KeyTable(Protocol):
-    def get(self, record_id: UUID) -> _StoredKey | None: ...
-
-    def add(self, record_id: UUID, key: _StoredKey) -> None: ...
-
-    def destroy(self, record_id: UUID) -> None: ...
-
-
-class _MemoryKeyTable:
-    """The key table of an in-memory store: gone with the process, like the events."""
-
-    def __init__(self) -> None:
-        self._keys: dict[UUID, _StoredKey] = {}
-
-    def get(self, record_id: UUID) -> _StoredKey | None:
-        return self._keys.get(record_id)
-
-    def add(self, record_id: UUID, key: _StoredKey) -> None:
-        self._keys.setdefault(record_id, key)
-
-    def destroy(self, record_id: UUID) -> None:
-        self._keys.pop(record_id, None)
-
-
-class _SQLiteKeyTable:
-    """Keys in the SQLite file; deleted with ``secure_delete`` and the WAL truncated afterwards,
-    so a destroyed key's bytes do not linger in free pages or old WAL frames."""
-
-    _CREATE = (
-        "CREATE TABLE IF NOT EXISTS personal_data_keys (record_id TEXT PRIMARY KEY,"
-        " wrapped_key BLOB NOT NULL, master_key_id TEXT NOT NULL) WITHOUT ROWID"
-    )
-
-    def __init__(self, factory: SQLiteFactory) -> None:
-        self._datastore = factory.datastore
-        self._exists = False
-
-    def get(self, record_id: UUID) -> _StoredKey | None:
-        with self._datastore.transaction(commit=False) as cursor:
-            if not self._exists:
-                cursor.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='personal_data_keys'"
-                )
-                if cursor.fetchone() is None:
-                    return None
-                self._exists = True
-            cursor.execute(
-                "SELECT wrapped_key, master_key_id FROM personal_data_keys WHERE record_id=?",
-                (record_id.hex,),
-            )
-            row = cursor.fetchone()
-        return None if row is None else _StoredKey(bytes(row[0]), str(row[1]))
-
-    def _writing(self, cursor: Any) -> None:
-        cursor.execute("PRAGMA secure_delete=ON")  # on in many builds, not in all
-        if not self._exists:
-            cursor.execute(self._CREATE)
-
-    def add(self, record_id: UUID, key: _StoredKey) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._writing(cursor)
-            cursor.execute(
-                "INSERT OR IGNORE INTO personal_data_keys VALUES (?, ?, ?)",
-                (record_id.hex, key.wrapped, key.master_key_id),
-            )
-        self._exists = True
-
-    def destroy(self, record_id: UUID) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._writing(cursor)
-            cursor.execute("DELETE FROM personal_data_keys WHERE record_id=?", (record_id.hex,))
-        self._exists = True
-        # Best effort: a reader in the middle of a transaction can keep old WAL frames alive
-        # until the next checkpoint.
-        with self._datastore.get_connection(commit=True) as connection:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class _PostgresKeyTable:
-    """Keys in a table of the store's schema; the table is rewritten (``VACUUM FULL``) after a
-    key is destroyed, so the key's bytes do not stay behind as a dead tuple. (Copies in the
-    server's WAL archive and backups remain until those expire.)"""
-
-    def __init__(self, factory: PostgresFactory, application_name: str) -> None:
-        self._datastore = factory.datastore
-        self._schema = self._datastore.schema
-        self._name = f"{application_name.lower()}_personal_data_keys"
-        self._table = SQL("{}.{}").format(Identifier(self._schema), Identifier(self._name))
-        self._exists = False
-
-    def get(self, record_id: UUID) -> _StoredKey | None:
-        with self._datastore.transaction(commit=False) as cursor:
-            if not self._exists:
-                cursor.execute(
-                    "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
-                    (self._schema, self._name),
-                )
-                if cursor.fetchone() is None:
-                    return None
-                self._exists = True
-            cursor.execute(
-                SQL("SELECT wrapped_key, master_key_id FROM {} WHERE record_id = %s").format(
-                    self._table
-                ),
-                (record_id,),
-            )
-            row: Any = cursor.fetchone()
-        return None if row is None else _StoredKey(bytes(row["wrapped_key"]), row["master_key_id"])
-
-    def _writing(self, cursor: Any) -> None:
-        if not self._exists:
-            cursor.execute(
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (record_id uuid PRIMARY KEY,"
-                    " wrapped_key bytea NOT NULL, master_key_id text NOT NULL)"
-                ).format(self._table)
-            )
-
-    def add(self, record_id: UUID, key: _StoredKey) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._writing(cursor)
-            cursor.execute(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING").format(
-                    self._table
-                ),
-                (record_id, key.wrapped, key.master_key_id),
-            )
-        self._exists = True
-
-    def destroy(self, record_id: UUID) -> None:
-        with self._datastore.transaction(commit=True) as cursor:
-            self._writing(cursor)
-            cursor.execute(
-                SQL("DELETE FROM {} WHERE record_id = %s").format(self._table), (record_id,)
-            )
-        self._exists = True
-        try:
-            with self._datastore.get_connection() as connection:
-                connection.execute(SQL("VACUUM FULL {}").format(self._table))
-        except PersistenceError as error:
-            raise StoreError(
-                f"the data key of personal record {record_id} was deleted, but its table could"
-                f" not be rewritten, so the key's bytes may stay on disk until VACUUM FULL: {error}"
-            ) from None
 
 
 def _check_on(on: object, what: str) -> date:
@@ -203,6 +57,10 @@ def _check_on(on: object, what: str) -> date:
             f"{what} needs a business date (datetime.date), got {describe_refused(on)}"
         )
     return on
+
+
+#: The reason recorded when retention ends a client's personal data.
+RETENTION_ENDED = "retention period ended"
 
 
 class PersonalDataCommands(AreaCore):
@@ -224,7 +82,7 @@ class PersonalDataCommands(AreaCore):
             raise PersonalDataError(f"master_key is a MasterKey, not {type(master_key).__name__}")
         super().__init__(db, **kwargs)
         self._master_key = master_key
-        self._key_table: _KeyTable | None = None
+        self._key_table: KeyTable | None = None
 
     def record_personal_details(
         self,
@@ -283,6 +141,68 @@ class PersonalDataCommands(AreaCore):
                 f"cannot destroy the data key of client {client_id}: {error}"
             ) from None
 
+    def expire_personal_data(self, *, as_of: date, dry_run: bool = False) -> list[UUID]:
+        """Erase the personal data of every client whose retention ended by ``as_of``; returns
+        their ids (with ``dry_run``, those that would be erased, and nothing is erased).
+
+        Retention runs ``personal_data_retention_years`` (a dated parameter) from the end of the
+        client's latest job search; a client with a job search under way is never expired. The
+        domain never reads the clock, so the date is the caller's.
+        """
+        as_of = _check_on(as_of, "expiring personal data")
+        years = self.parameters.value("personal_data_retention_years", as_of)
+        due = []
+        for client_id in self._clients_with_personal_records():
+            if self._personal_record(client_id).erased_on is not None:
+                continue
+            ended_on = self._load(Client, client_id).job_search.ended_on
+            if ended_on is not None and add_months(ended_on, 12 * int(years)) <= as_of:
+                due.append(client_id)
+        if not dry_run:
+            for client_id in due:
+                self.erase_personal_data(client_id, on=as_of, reason=RETENTION_ENDED)
+        return due
+
+    def rotate_master_key(self, new_master_key: MasterKey) -> int:
+        """Re-wrap every client's data key under ``new_master_key``; returns how many.
+
+        The events are not touched; afterwards the old master key opens nothing. Every key is
+        unwrapped before any is written, so a key the current master cannot open refuses the
+        whole rotation and changes nothing.
+        """
+        if not isinstance(new_master_key, MasterKey):
+            raise PersonalDataError(
+                f"a new master key is a MasterKey, not {type(new_master_key).__name__}"
+            )
+        old = self._personal_data_master_key()
+        table = self._writable_key_table()
+        rewrapped = {}
+        for record_id in table.ids():
+            stored = table.get(record_id)
+            if stored is None:
+                continue
+            data_key = unwrap_data_key(old, record_id, stored.wrapped, stored.master_key_id)
+            wrapped = wrap_data_key(new_master_key, record_id, data_key)
+            rewrapped[record_id] = StoredKey(wrapped, new_master_key.key_id)
+        table.replace(rewrapped)
+        self._master_key = new_master_key
+        return len(rewrapped)
+
+    def _clients_with_personal_records(self) -> list[UUID]:
+        """The clients whose personal records were ever opened, in the order recorded."""
+        topics = list(topics_of(PersonalRecord.Opened))
+        clients, after = [], 0
+        while True:
+            page = self._app.recorder.select_notifications(
+                start=after, limit=1000, topics=topics, inclusive_of_start=False
+            )
+            for notification in page:
+                opened: Any = self._app.mapper.to_domain_event(notification)
+                clients.append(opened.client_id)
+            if len(page) < 1000:
+                return clients
+            after = page[-1].id
+
     def _find_personal_record(self, client_id: UUID) -> PersonalRecord | None:
         record_id = personal_record_id(client_id)  # refuses an id that is not a UUID
         try:
@@ -302,21 +222,21 @@ class PersonalDataCommands(AreaCore):
             self._master_key = MasterKey.from_environment()
         return self._master_key
 
-    def _writable_key_table(self) -> _KeyTable:
+    def _writable_key_table(self) -> KeyTable:
         if is_read_only_factory(self._app.factory):
             raise ReadOnlyStoreError(
                 f"{self.store_description!r} is open for audit: personal data keys are not changed"
             )
         return self._key_table_of_store()
 
-    def _key_table_of_store(self) -> _KeyTable:
+    def _key_table_of_store(self) -> KeyTable:
         if self._key_table is None:
             if isinstance(self._app.factory, SQLiteFactory):
-                self._key_table = _SQLiteKeyTable(self._app.factory)
+                self._key_table = SQLiteKeyTable(self._app.factory)
             elif isinstance(self._app.factory, PostgresFactory):
-                self._key_table = _PostgresKeyTable(self._app.factory, self._app.name)
+                self._key_table = PostgresKeyTable(self._app.factory, self._app.name)
             else:
-                self._key_table = _MemoryKeyTable()
+                self._key_table = MemoryKeyTable()
         return self._key_table
 
     def _data_key(self, record_id: UUID, *, create: bool) -> bytes:
@@ -325,7 +245,7 @@ class PersonalDataCommands(AreaCore):
             stored = self._key_table_of_store().get(record_id)
             if stored is None and create:
                 wrapped = wrap_data_key(master, record_id, new_data_key())
-                self._writable_key_table().add(record_id, _StoredKey(wrapped, master.key_id))
+                self._writable_key_table().add(record_id, StoredKey(wrapped, master.key_id))
                 stored = self._key_table_of_store().get(record_id)
         except PersistenceError as error:
             raise StoreError(f"cannot reach the personal data key table: {error}") from None
