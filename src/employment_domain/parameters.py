@@ -1,4 +1,4 @@
-"""Dated parameters: the numbers of law and council, each valid for a period, with its source.
+"""Dated parameters: the numbers of the plan and of law, each valid for a period, with a source.
 
 Parameters live in ``rules/parameters/*.yaml``; a file holds any number of parameters, and each
 parameter lists dated values::
@@ -10,11 +10,17 @@ parameter lists dated values::
         - valid_from: 2025-01-01
           valid_until: 2025-12-31      # inclusive: the last day the value applies; omit for open
           value: 5
+          status: law                  # seed, law, recalled or assumption (see STATUSES)
           reference: Laki työvoimapalvelujen järjestämisestä 380/2023
 
 YAML numbers with a decimal point are read as ``Decimal``, never as floats. The loader collects
-every mistake of every file (unknown keys, bad dates, overlapping periods) and refuses them all
-at once, each message naming the file and the parameter.
+every mistake of every file (unknown keys, bad dates, overlapping periods, a source that does not
+say what it rests on) and refuses them all at once, each message naming the file and the
+parameter.
+
+The status vocabulary is shared with the routing rules (:func:`source_problems`), so that one
+count says how much of the model rests on the organising plan, on law, on memory and on
+assumptions (``employment-area rules provenance``).
 """
 
 from __future__ import annotations
@@ -35,19 +41,103 @@ import yaml
 from employment_domain.errors import EmploymentDomainError
 
 __all__ = [
+    "STATUSES",
     "DatedValue",
     "ParameterError",
     "ParameterFileError",
     "Parameters",
     "UnknownParameterError",
+    "as_date",
     "default_parameters",
+    "single_spaced",
+    "source_problems",
+    "take_sources",
 ]
 
 _PARAMETER_FIELDS = {"description", "unit", "values", "reference", "note"}
-_VALUE_FIELDS = {"valid_from", "valid_until", "value", "reference", "note", "status"}
+_VALUE_FIELDS = {"valid_from", "valid_until", "value", "reference", "note"}
+_VALUE_FIELDS |= {"status", "section", "quote", "why"}
 _REQUIRED_VALUE_FIELDS = {"valid_from", "value", "reference"}
-_STATUSES = {"verified", "recalled", "seed", "council", "law", "assumption"}
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+#: What a value or a rule rests on. ``seed``: the organising plan states it (``quote`` gives the
+#: plan's own words, ``section`` its section letter); ``law``: a statute (the ``reference`` names
+#: the act by number, and the section where it was read); ``recalled``: from memory, to be
+#: verified; ``assumption``: a modelling choice the plan leaves open (``why`` says why, in one
+#: sentence).
+STATUSES = ("seed", "law", "recalled", "assumption")
+_SECTION = re.compile(r"[a-z]")
+_SOURCE_TEXTS = ("section", "quote", "why")
+# An act or a government bill by number and year: 380/2023, HE 108/2025.
+_ACT_NUMBER = re.compile(r"\b\d{1,4}/(?:19|20)\d{2}\b")
+
+
+def source_problems(raw: Mapping[str, Any], reference: object) -> list[str]:
+    """What is wrong with the status, section, quote and why of one value, rule or district.
+
+    A status outside the vocabulary is refused, as is a ``seed`` without the plan's words and
+    section letter, an ``assumption`` without its reason and a ``law`` whose reference names no
+    act, because a source that does not say what it rests on cannot be checked. The messages
+    carry no location; the loaders prefix the file and the key.
+    """
+    problems = []
+    status = raw.get("status")
+    for key in ("quote", "why", "section"):
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            problems.append(f"{key} must be non-empty text")
+    section = raw.get("section")
+    if isinstance(section, str) and section.strip() and not _SECTION.fullmatch(section.strip()):
+        problems.append(f"section is the plan's section letter (a, b, …): {section!r}")
+    if status is None:
+        return problems
+    if status not in STATUSES:
+        problems.append(f"status must be one of {list(STATUSES)}: {status!r}")
+    elif status == "seed":
+        problems += [
+            f"status seed needs {key}: {what}"
+            for key, what in (("quote", "the plan's own words"), ("section", "the plan's letter"))
+            if key not in raw
+        ]
+    elif status == "assumption" and "why" not in raw:
+        problems.append("status assumption needs why: one sentence saying why it was chosen")
+    elif status == "law" and not _ACT_NUMBER.search(str(reference or "")):
+        problems.append("status law needs the act's number (like 380/2023) in the reference")
+    return problems
+
+
+def take_sources(
+    entries: object,
+    file_name: str,
+    sources: dict[str, dict[str, str]],
+    problems: list[str],
+    archived: bool = False,
+) -> object:
+    """``entries`` (a mapping section) without section, quote and why, which go to ``sources``
+    by key, with the file they came from.
+
+    The district table of the routing rules has a status, but its own parser knows nothing of
+    what a status rests on; this takes the source out of each entry and checks it as a value's
+    is (not in an ``archived`` rulebook, which is read as it was written).
+    """
+    if not isinstance(entries, dict):
+        return entries
+    bare: dict[Any, Any] = {}
+    for key, raw in entries.items():
+        if isinstance(raw, dict):
+            if not archived:
+                where = f"{file_name}: district {key}"
+                problems += [f"{where}: {p}" for p in source_problems(raw, raw.get("note"))]
+            taken = {name: single_spaced(raw[name]) for name in _SOURCE_TEXTS if name in raw}
+            sources[str(key)] = {"file": file_name}
+            sources[str(key)].update({name: text for name, text in taken.items() if text})
+            raw = {name: value for name, value in raw.items() if name not in taken}
+        bare[key] = raw
+    return bare
+
+
+def single_spaced(text: object) -> str | None:
+    """Text with its runs of whitespace made single spaces (a quote folded over lines)."""
+    return None if text is None else " ".join(str(text).split())
 
 
 class ParameterError(EmploymentDomainError):
@@ -73,7 +163,12 @@ class ParameterFileError(ParameterError, ValueError):
 
 @attrs.frozen
 class DatedValue:
-    """One value of a parameter, in force from ``valid_from`` to ``valid_until`` inclusive."""
+    """One value of a parameter, in force from ``valid_from`` to ``valid_until`` inclusive.
+
+    ``status``, ``section``, ``quote`` and ``why`` say what it rests on (see :data:`STATUSES`);
+    ``key`` is where it stands in ``source_file`` (``name[index]``), as the loader's messages
+    name it.
+    """
 
     value: Any
     valid_from: date
@@ -81,6 +176,10 @@ class DatedValue:
     reference: str
     source_file: str
     status: str | None = None
+    section: str | None = None
+    quote: str | None = None
+    why: str | None = None
+    key: str | None = None
 
     def applies_on(self, day: date) -> bool:
         """Whether this value is the one in force on ``day``."""
@@ -111,7 +210,8 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_DecimalLoader)
 
 
-def _as_date(raw: object, where: str, field: str, problems: list[str]) -> date | None:
+def as_date(raw: object, where: str, field: str, problems: list[str]) -> date | None:
+    """``raw`` as a date, or None with a problem naming ``where`` and ``field``."""
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
@@ -161,7 +261,7 @@ class Parameters:
                     problems.append(f"{where}: already defined in {defined_in[name]}")
                     continue
                 defined_in[name] = entry.name
-                parsed = _parse_parameter(definition, where, entry.name, problems)
+                parsed = _parse_parameter(definition, name, entry.name, problems)
                 if parsed is not None:
                     values[name], descriptions[name] = parsed
         if problems:
@@ -202,8 +302,9 @@ class Parameters:
 
 
 def _parse_parameter(
-    definition: object, where: str, file_name: str, problems: list[str]
+    definition: object, name: str, file_name: str, problems: list[str]
 ) -> tuple[list[DatedValue], str] | None:
+    where = f"{file_name}: {name}"
     if not isinstance(definition, dict):
         problems.append(f"{where}: must be a mapping with description and values")
         return None
@@ -215,7 +316,8 @@ def _parse_parameter(
         return None
     parsed: list[DatedValue] = []
     for index, raw in enumerate(raw_values):
-        value_where = f"{where}[{index}]"
+        value_key = f"{name}[{index}]"
+        value_where = f"{file_name}: {value_key}"
         if not isinstance(raw, dict):
             problems.append(f"{value_where}: must be a mapping with valid_from, value, reference")
             continue
@@ -225,14 +327,12 @@ def _parse_parameter(
             problems.append(f"{value_where}: missing {key!r}")
         if not set(raw) >= _REQUIRED_VALUE_FIELDS:
             continue
-        start = _as_date(raw["valid_from"], value_where, "valid_from", problems)
+        start = as_date(raw["valid_from"], value_where, "valid_from", problems)
         until_raw = raw.get("valid_until")
         until = (
-            None if until_raw is None else _as_date(until_raw, value_where, "valid_until", problems)
+            None if until_raw is None else as_date(until_raw, value_where, "valid_until", problems)
         )
-        status = raw.get("status")
-        if status is not None and status not in _STATUSES:
-            problems.append(f"{value_where}: status must be one of {sorted(_STATUSES)}: {status!r}")
+        problems += [f"{value_where}: {p}" for p in source_problems(raw, raw["reference"])]
         if isinstance(raw["value"], float):
             problems.append(f"{value_where}: value must be exact, not a float: {raw['value']!r}")
         if start is None or (until_raw is not None and until is None):
@@ -241,7 +341,18 @@ def _parse_parameter(
             problems.append(f"{value_where}: valid_until {until} is before valid_from {start}")
             continue
         parsed.append(
-            DatedValue(raw["value"], start, until, str(raw["reference"]), file_name, status)
+            DatedValue(
+                raw["value"],
+                start,
+                until,
+                str(raw["reference"]),
+                file_name,
+                raw.get("status"),
+                single_spaced(raw.get("section")),
+                single_spaced(raw.get("quote")),
+                single_spaced(raw.get("why")),
+                value_key,
+            )
         )
     parsed.sort(key=lambda v: v.valid_from)
     for earlier, later in _pairs(parsed):

@@ -7,6 +7,11 @@ condition on the facts assigned so far; a branch stops as soon as the answer is 
 whole families of combinations are settled at once and reported as one finding. Combinations
 that break the catalogue's constraints (an initial interview that is not an authority task) are
 not valid facts and are never reported.
+
+Asked for warnings, the lint also names every rule that departs from one of the plan's defaults
+(a service the plan produces in-house "lähtökohtaisesti", routed elsewhere): the loader lets such
+a rule stand when it states its status, and a warning keeps the departure in view without
+failing the check.
 """
 
 from __future__ import annotations
@@ -23,16 +28,20 @@ from employment_domain.routing.conditions import (
     condition_tests,
     partial,
 )
-from employment_domain.routing.rulebook import Rule, Rulebook
+from employment_domain.routing.rulebook import Default, Rule, Rulebook
 
-__all__ = ["LintFinding", "lint"]
+__all__ = ["LintFinding", "departures", "lint"]
 
 _Goal = Callable[[Mapping[str, Any]], bool | None]
 
 
 @attrs.frozen
 class LintFinding:
-    """One thing the lint found; ``kind`` is never_fires, uncovered or same_priority."""
+    """One thing the lint found.
+
+    ``kind`` is never_fires, uncovered or same_priority, each an ``error``, or
+    departs_from_default, a ``warning``: the plan allows it, but a reader should know.
+    """
 
     kind: str
     message: str
@@ -40,15 +49,20 @@ class LintFinding:
     first_day: date | None = None
     last_day: date | None = None
     facts: Mapping[str, Any] = attrs.field(factory=dict)
+    severity: str = "error"
 
     def __str__(self) -> str:
         return self.message
 
 
-def lint(rulebook: Rulebook, *, max_uncovered: int = 20) -> list[LintFinding]:
+def lint(
+    rulebook: Rulebook, *, max_uncovered: int = 20, warnings: bool = False
+) -> list[LintFinding]:
     """Every finding about ``rulebook``; an empty list means it is clean.
 
-    At most ``max_uncovered`` uncovered combinations are listed per validity period.
+    At most ``max_uncovered`` uncovered combinations are listed per validity period. Warnings
+    (:func:`departures`) are added only when asked for, so that a clean rulebook stays an empty
+    list for the checks that fail on any finding.
     """
     findings: list[LintFinding] = []
     search = _Search(rulebook)
@@ -92,7 +106,45 @@ def lint(rulebook: Rulebook, *, max_uncovered: int = 20) -> list[LintFinding]:
                     rule.valid_until,
                 )
             )
-    return findings
+    return findings + (departures(rulebook, search) if warnings else [])
+
+
+def departures(rulebook: Rulebook, search: _Search | None = None) -> list[LintFinding]:
+    """A warning for each rule version that can decide a service of one of the plan's defaults
+    and route it elsewhere, with the facts of the first such case.
+
+    A rule whose every such case is taken by a rule ahead of it departs from nothing.
+    """
+    search = search or _Search(rulebook)
+    found: list[LintFinding] = []
+    warned: set[tuple[str, date]] = set()
+    for first, last in rulebook.segments():
+        active = rulebook.rules_in_force(first)
+        for index, rule in enumerate(active):
+            for default in rulebook.defaults.values():
+                if (rule.id, rule.valid_from) in warned or not default.departed_by(rule):
+                    continue
+                witness = search.first(_covered_by(default, _fires(rule, active[:index])))
+                if witness is None:
+                    continue
+                warned.add((rule.id, rule.valid_from))
+                tested = {"service_type", *condition_facts(rule.condition)}
+                shown = {name: value for name, value in witness.items() if name in tested}
+                found.append(
+                    LintFinding(
+                        "departs_from_default",
+                        f"rule {rule.id} ({rule.source_file}, status {rule.status}) routes"
+                        f" {rule.outcome.route.value} for {_show(shown, search.labels)}"
+                        f" {_period(first, last)}, where the plan's default {default.id} is"
+                        f" {default.route.value} as a starting point",
+                        (rule.id,),
+                        first,
+                        last,
+                        witness,
+                        "warning",
+                    )
+                )
+    return found
 
 
 def _uncovered(
@@ -133,6 +185,16 @@ def _fires(rule: Rule, ahead: Sequence[Rule]) -> _Goal:
         return True if own is True and all(o is False for o in others) else None
 
     return goal
+
+
+def _covered_by(default: Default, goal: _Goal) -> _Goal:
+    def covered(known: Mapping[str, Any]) -> bool | None:
+        if "service_type" in known and known["service_type"] not in default.services:
+            return False
+        reached = goal(known)
+        return None if reached is True and "service_type" not in known else reached
+
+    return covered
 
 
 def _none_match(active: Sequence[Rule]) -> _Goal:

@@ -1,9 +1,13 @@
-"""Routing rules and their outcomes, and the strict parsers of the ``rules`` and ``constraints``.
+"""Routing rules, their outcomes and the plan's defaults, and the strict parsers of the sections.
 
 Every parser appends each mistake to a shared list, prefixed with the file and the rule it
-concerns, so the loader can refuse a rulebook once with every problem named. The
-checks that protect the law live here too: a rule that could send a statutory authority task
-anywhere but in-house is refused, as is a purchase that does not name its contract.
+concerns, so the loader can refuse a rulebook once with every problem named. Two kinds of
+routing limits are told apart. What the law reserves to the authority (the exercise of public
+power, :data:`AUTHORITY_RESERVATION`) is an invariant: a rule that could send a statutory
+authority task anywhere but in-house is refused. What the organising plan does only as a
+starting point ("lähtökohtaisesti") is a :class:`Default`: a rule may route such a service
+elsewhere if it states its status, and the lint warns where one does. A purchase that does not
+name its contract is refused as well.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 import attrs
 
 from employment_domain.decisions import Route
+from employment_domain.parameters import STATUSES, as_date, single_spaced, source_problems
 from employment_domain.routing.conditions import (
     Condition,
     FactDefinition,
@@ -24,28 +29,36 @@ from employment_domain.routing.conditions import (
     parse_condition,
     partial,
 )
-from employment_domain.routing.facts import NAME, STATUSES
+from employment_domain.routing.facts import NAME
+from employment_domain.routing.facts import STATUSES as LEGACY_STATUSES
 
-__all__ = ["AUTHORITY_FACT", "Outcome", "Rule", "parse_constraints", "parse_rules"]
+__all__ = [
+    "AUTHORITY_FACT",
+    "AUTHORITY_RESERVATION",
+    "Default",
+    "Outcome",
+    "Rule",
+    "parse_constraints",
+    "parse_defaults",
+    "parse_rules",
+]
 
 #: The fact that marks a statutory authority task, which is always produced in-house.
 AUTHORITY_FACT = "is_statutory_authority_task"
+#: Why a statutory authority task never leaves the authority (status law): only the organiser's
+#: own bodies and office-holders exercise public power, so no provider, partner network or
+#: in-house entity may decide on it.
+AUTHORITY_RESERVATION = (
+    "the law reserves the exercise of public power to the authority's office-holders"
+    " (kuntalaki 410/2015 8 § 2 mom 5 k; laki työvoimapalvelujen järjestämisestä 380/2023)"
+)
+#: The fields that say what a rule or a default rests on (parameters.STATUSES).
+SOURCE_FIELDS = ("status", "section", "quote", "why")
 #: Routes under which a service is procured, so the outcome may name a contract.
 PROCURING_ROUTES = (Route.PURCHASED, Route.OMNIA)
 
-_RULE_FIELDS = {
-    "id",
-    "description",
-    "reference",
-    "valid_from",
-    "valid_until",
-    "priority",
-    "when",
-    "then",
-    "status",
-    "note",
-}
 _REQUIRED_RULE_FIELDS = ("id", "description", "reference", "valid_from", "priority", "when", "then")
+_RULE_FIELDS = {*_REQUIRED_RULE_FIELDS, "valid_until", "note", *SOURCE_FIELDS}
 _OUTCOME_FIELDS = {"route", "unit", "unit_from", "procure", "procure_from", "contract_from"}
 
 
@@ -82,6 +95,9 @@ class Rule:
     source_file: str
     status: str | None = None
     note: str | None = None
+    section: str | None = None
+    quote: str | None = None
+    why: str | None = None
     matches: Callable[[Mapping[str, Any]], bool] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -110,10 +126,115 @@ class Rule:
         }
         if self.valid_until is not None:
             data["valid_until"] = self.valid_until.isoformat()
-        for key in ("status", "note"):
+        for key in ("note", *SOURCE_FIELDS):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
+
+
+@attrs.frozen
+class Default:
+    """What the plan does with some services as a starting point (``lähtökohtaisesti``).
+
+    Unlike the law's reservation, a default binds no rule: a rule may route one of its
+    ``services`` elsewhere when the rule states its status, and the lint warns where one does.
+    """
+
+    id: str
+    description: str
+    services: tuple[str, ...]
+    route: Route
+    reference: str
+    source_file: str
+    status: str | None = None
+    section: str | None = None
+    quote: str | None = None
+    why: str | None = None
+
+    def departed_by(self, rule: Rule) -> bool:
+        """Whether ``rule`` may route one of the services to another route."""
+        return rule.outcome.route != self.route and any(
+            partial(rule.condition, {"service_type": service}) is not False
+            for service in self.services
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """The default as canonical plain data, with the file it came from."""
+        data: dict[str, Any] = {
+            "description": self.description,
+            "services": list(self.services),
+            "route": self.route.value,
+            "reference": self.reference,
+            "file": self.source_file,
+        }
+        data.update({key: getattr(self, key) for key in SOURCE_FIELDS if getattr(self, key)})
+        return data
+
+
+def parse_defaults(
+    sources: Iterable[tuple[str, Any]], facts: Mapping[str, FactDefinition], problems: list[str]
+) -> dict[str, Default]:
+    """The plan's defaults from the ``defaults`` sections, each checked like a rule's source."""
+    defaults: dict[str, Default] = {}
+    fields = {"description", "services", "route", "reference", *SOURCE_FIELDS}
+    known = facts["service_type"].values if "service_type" in facts else ()
+    for file_name, body in sources:
+        if body is not None and not isinstance(body, dict):
+            problems.append(f"{file_name}: defaults map ids to services and a route")
+            continue
+        for key, raw in (body or {}).items():
+            where = f"{file_name}: default {key}"
+            if not isinstance(key, str) or not NAME.fullmatch(key) or key in defaults:
+                problems.append(f"{where}: a default id is snake_case and defined once")
+                continue
+            if not isinstance(raw, dict) or not fields - set(SOURCE_FIELDS) <= set(raw):
+                problems.append(f"{where}: needs description, services, route and reference")
+                continue
+            before = len(problems)
+            problems += [f"{where}: unknown field {name!r}" for name in sorted(set(raw) - fields)]
+            problems += [
+                f"{where}: {problem}" for problem in source_problems(raw, raw["reference"])
+            ]
+            services = raw["services"]
+            if not isinstance(services, list) or not services:
+                problems.append(f"{where}: services is a non-empty list of service types")
+                services = []
+            problems += [
+                f"{where}: {s!r} is not a service_type" for s in services if s not in known
+            ]
+            if raw["route"] not in Route._value2member_map_:
+                problems.append(f"{where}: unknown route {raw['route']!r}")
+            if len(problems) > before:
+                continue
+            defaults[key] = Default(
+                id=key,
+                description=single_spaced(raw["description"]) or "",
+                services=tuple(services),
+                route=Route(str(raw["route"])),
+                reference=single_spaced(raw["reference"]) or "",
+                source_file=file_name,
+                status=raw.get("status"),
+                section=single_spaced(raw.get("section")),
+                quote=single_spaced(raw.get("quote")),
+                why=single_spaced(raw.get("why")),
+            )
+    return defaults
+
+
+def check_departures(
+    rules: Iterable[Rule], defaults: Mapping[str, Default], problems: list[str]
+) -> None:
+    """Refuse a rule that departs from a default of the plan without stating its status, so
+    that every departure says what it rests on and can be counted."""
+    for rule in rules:
+        for default in defaults.values():
+            if rule.status is None and default.departed_by(rule):
+                problems.append(
+                    f"{rule.source_file}: rule {rule.id}: routes {rule.outcome.route.value} where"
+                    f" the plan's default {default.id} is {default.route.value} as a starting"
+                    f" point; state the rule's status ({', '.join(STATUSES)}) with its quote or"
+                    " why"
+                )
 
 
 def parse_constraints(
@@ -138,22 +259,18 @@ def parse_constraints(
     return constraints
 
 
-def _as_date(raw: object, where: str, field: str, problems: list[str]) -> date | None:
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    problems.append(f"{where}: {field} is not a date (YYYY-MM-DD): {raw!r}")
-    return None
-
-
 def parse_rules(
-    sources: Iterable[tuple[str, Any]], facts: Mapping[str, FactDefinition], problems: list[str]
+    sources: Iterable[tuple[str, Any]],
+    facts: Mapping[str, FactDefinition],
+    problems: list[str],
+    *,
+    archived: bool = False,
 ) -> list[Rule]:
-    """The rules of the ``rules`` sections, checked one by one and against each other."""
+    """The rules of the ``rules`` sections, checked one by one and against each other.
+
+    An ``archived`` rulebook is history: its sources are read in the vocabulary they were
+    written in (statuses such as ``verified``, no quotes), since its text must load unchanged.
+    """
     rules: list[Rule] = []
     files_of_id: dict[str, str] = {}
     for file_name, body in sources:
@@ -168,7 +285,7 @@ def parse_rules(
                 if first != file_name:
                     problems.append(f"{file_name}: rule {rule_id}: duplicate id, also in {first}")
                     continue
-            rule = _parse_rule(raw, file_name, index, facts, problems)
+            rule = _parse_rule(raw, file_name, index, facts, problems, archived)
             if rule is not None:
                 in_file.append(rule)
         by_id: dict[str, list[Rule]] = {}
@@ -192,6 +309,7 @@ def _parse_rule(
     index: int,
     facts: Mapping[str, FactDefinition],
     problems: list[str],
+    archived: bool,
 ) -> Rule | None:
     rule_id = raw.get("id") if isinstance(raw, dict) else None
     where = f"{file_name}: rule {rule_id if rule_id is not None else f'#{index + 1}'}"
@@ -211,16 +329,18 @@ def _parse_rule(
     for key in ("description", "reference"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             problems.append(f"{where}: {key} must be non-empty text")
-    start = _as_date(raw["valid_from"], where, "valid_from", problems)
+    start = as_date(raw["valid_from"], where, "valid_from", problems)
     until = raw.get("valid_until")
-    end = None if until is None else _as_date(until, where, "valid_until", problems)
+    end = None if until is None else as_date(until, where, "valid_until", problems)
     if start is not None and end is not None and end < start:
         problems.append(f"{where}: valid_until {end} is before valid_from {start}")
     priority = raw["priority"]
     if not isinstance(priority, int) or isinstance(priority, bool):
         problems.append(f"{where}: priority is a whole number: {priority!r}")
-    if raw.get("status") is not None and raw["status"] not in STATUSES:
-        problems.append(f"{where}: status must be one of {list(STATUSES)}: {raw['status']!r}")
+    if not archived:
+        problems += [f"{where}: {problem}" for problem in source_problems(raw, raw["reference"])]
+    elif raw.get("status") not in (None, *STATUSES, *LEGACY_STATUSES):
+        problems.append(f"{where}: status is not one of any release: {raw['status']!r}")
     condition = parse_condition(raw["when"], facts, f"{where}: when", problems)
     outcome = _parse_outcome(raw["then"], facts, where, problems)
     if condition is not None and outcome is not None:
@@ -239,6 +359,9 @@ def _parse_rule(
         source_file=file_name,
         status=raw.get("status"),
         note=raw.get("note"),
+        section=single_spaced(raw.get("section")),
+        quote=single_spaced(raw.get("quote")),
+        why=single_spaced(raw.get("why")),
     )
 
 
@@ -304,7 +427,8 @@ def _check_outcome_against_condition(
     if outcome.route != Route.IN_HOUSE and partial(condition, {AUTHORITY_FACT: True}) is not False:
         problems.append(
             f"{where}: routes {outcome.route.value} but could fire for a statutory authority"
-            f" task, which is always in-house; add '{AUTHORITY_FACT}: false' to its condition"
+            f" task, which is always in-house: {AUTHORITY_RESERVATION} (status law); add"
+            f" '{AUTHORITY_FACT}: false' to its condition"
         )
     if outcome.unit_from is not None and outcome.unit_from in facts:
         source = facts[outcome.unit_from]

@@ -1,12 +1,14 @@
 """The routing rulebook: rule files read strictly, versioned by a hash of their content.
 
-A rulebook folder (``rules/routing/`` by default) holds YAML files with four kinds of sections:
+A rulebook folder (``rules/routing/`` by default) holds YAML files with five kinds of sections:
 ``facts`` (the catalogue of facts rules may test), ``constraints`` (what every valid set of
 facts satisfies), ``districts`` (where clients live and which transport line, hence which office,
-serves them) and ``rules``. The loader reports every mistake with its file and rule id before it
-refuses; ``rules/README.md`` describes the format. The version is the SHA-256 of the canonical
-JSON text of the whole rulebook, so it changes exactly when the content does, and that text can
-be archived and loaded again to re-check an old decision.
+serves them), ``defaults`` (what the organising plan does as a starting point) and ``rules``.
+The loader reports every mistake with its file and rule id before it refuses; every rule,
+default and district says what it rests on (``parameters.STATUSES``); ``rules/README.md``
+describes the format. The version is the SHA-256 of the canonical JSON text of the whole
+rulebook, so it changes exactly when the content does, and that text can be archived and loaded
+again to re-check an old decision.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import attrs
 import yaml
 
 from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
-from employment_domain.parameters import load_yaml
+from employment_domain.parameters import load_yaml, take_sources
 from employment_domain.routing.conditions import (
     FactDefinition,
     compile_first_match,
@@ -49,14 +51,18 @@ from employment_domain.routing.facts import (
 )
 from employment_domain.routing.parts import (
     AUTHORITY_FACT,
+    Default,
     Outcome,
     Rule,
+    check_departures,
     parse_constraints,
+    parse_defaults,
     parse_rules,
 )
 
 __all__ = [
     "Constraint",
+    "Default",
     "District",
     "Outcome",
     "Route",
@@ -69,7 +75,7 @@ __all__ = [
 ]
 
 FORMAT = 1
-_SECTIONS = ("facts", "constraints", "districts", "rules")
+_SECTIONS = ("facts", "constraints", "districts", "defaults", "rules")
 
 
 class RulebookFileError(RoutingError, ValueError):
@@ -102,7 +108,8 @@ class Rulebook:
     """A validated set of routing rules with its fact catalogue, districts and version.
 
     ``constraints`` are the written ones and one per district (a district lies in its own
-    municipality); ``rules`` are in hit order.
+    municipality); ``rules`` are in hit order; ``defaults`` are the plan's starting points;
+    ``district_sources`` hold each district's file, section, quote and why.
     """
 
     def __init__(
@@ -111,10 +118,14 @@ class Rulebook:
         constraints: list[Constraint],
         districts: Mapping[str, District],
         rules: list[Rule],
+        defaults: Mapping[str, Default] | None = None,
+        district_sources: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.facts = dict(facts)
         self.written_constraints = tuple(constraints)
         self.districts = dict(districts)
+        self.defaults = dict(defaults or {})
+        self.district_sources = {key: dict(v) for key, v in (district_sources or {}).items()}
         self.constraints = (*constraints, *district_constraints(self.districts, self.facts))
         self.rules = tuple(sorted(rules, key=lambda rule: rule.hit_order))
         self.canonical_text = json.dumps(
@@ -180,16 +191,18 @@ class Rulebook:
             document = json.loads(text)
         except ValueError as error:
             raise RulebookFileError([f"canonical text: not JSON: {error}"]) from None
-        rulebook = cls.from_document(document)
+        rulebook = cls.from_document(document, archived=True)
         if rulebook.canonical_text != text:
             raise RulebookFileError(["canonical text: does not round-trip; it was altered"])
         return rulebook
 
     @classmethod
-    def from_document(cls, document: Mapping[str, Any]) -> Rulebook:
+    def from_document(cls, document: Mapping[str, Any], *, archived: bool = False) -> Rulebook:
         """The rulebook of a document shaped like :meth:`to_document` (each rule names its file).
 
-        The checks are those of :meth:`load`; a tool that generates rules can use this.
+        The checks are those of :meth:`load`; a tool that generates rules can use this. An
+        ``archived`` document (an earlier version's canonical text) keeps the status words of
+        its release and needs no quotes: history is read as it was written.
         """
         if not isinstance(document, Mapping) or document.get("format") != FORMAT:
             raise RulebookFileError([f"document: not a rulebook of format {FORMAT}"])
@@ -201,12 +214,28 @@ class Rulebook:
             raw = dict(raw)
             by_file.setdefault(str(raw.pop("file", "document")), []).append(raw)
         sources["rules"] = list(by_file.items())
-        return cls._build(sources, [])
+        defaults_by_file: dict[str, dict[str, Any]] = {}
+        for key, raw in (document.get("defaults") or {}).items():
+            raw = dict(raw)
+            defaults_by_file.setdefault(str(raw.pop("file", "document")), {})[key] = raw
+        sources["defaults"] = list(defaults_by_file.items())
+        return cls._build(sources, [], archived=archived)
 
     @classmethod
-    def _build(cls, sources: Mapping[str, list[tuple[str, Any]]], problems: list[str]) -> Rulebook:
+    def _build(
+        cls,
+        sources: Mapping[str, list[tuple[str, Any]]],
+        problems: list[str],
+        *,
+        archived: bool = False,
+    ) -> Rulebook:
         facts = parse_facts(sources["facts"], problems)
-        districts = parse_districts(sources["districts"], facts, problems)
+        district_sources: dict[str, dict[str, str]] = {}
+        bare = [
+            (name, take_sources(body, name, district_sources, problems, archived))
+            for name, body in sources["districts"]
+        ]
+        districts = parse_districts(bare, facts, problems)
         for name, definition in list(facts.items()):
             if definition.values_from == "districts":
                 facts[name] = attrs.evolve(definition, values=tuple(districts))
@@ -216,10 +245,13 @@ class Rulebook:
             Constraint.of(description, condition)
             for description, condition in parse_constraints(sources["constraints"], facts, problems)
         ]
-        rules = parse_rules(sources["rules"], facts, problems)
+        defaults = parse_defaults(sources["defaults"], facts, problems)
+        rules = parse_rules(sources["rules"], facts, problems, archived=archived)
+        if not archived:
+            check_departures(rules, defaults, problems)
         if problems:
             raise RulebookFileError(problems)
-        return cls(facts, constraints, districts, rules)
+        return cls(facts, constraints, districts, rules, defaults, district_sources)
 
     # -- canonical form ----------------------------------------------------------------------
 
@@ -235,12 +267,23 @@ class Rulebook:
                 }
                 for c in self.written_constraints
             ],
-            "districts": {key: district.to_data() for key, district in self.districts.items()},
+            "districts": {key: self._district_data(key) for key in self.districts},
+            **(
+                {"defaults": {key: d.to_data() for key, d in self.defaults.items()}}
+                if self.defaults
+                else {}  # the canonical text of a rulebook without defaults stays as it was
+            ),
             "rules": [
                 rule.to_data(self.facts)
                 for rule in sorted(self.rules, key=lambda rule: (rule.id, rule.valid_from))
             ],
         }
+
+    def _district_data(self, key: str) -> dict[str, Any]:
+        """A district as canonical data, with the section, quote and why of its line."""
+        taken = self.district_sources.get(key, {})
+        sources = {name: text for name, text in taken.items() if name != "file"}
+        return {**self.districts[key].to_data(), **sources}
 
     # -- asking ------------------------------------------------------------------------------
 
