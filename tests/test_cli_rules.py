@@ -3,6 +3,7 @@ decisions, and count what a changed rulebook would change in the recorded decisi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -157,9 +158,12 @@ def test_rules_diff_counts_the_decisions_a_changed_rule_would_change(
     args = ["rules", "diff", str(PACKAGED_RULES), str(folder), "--db", str(demo_db)]
     assert main([*args, "--format", "json"]) == 0
     captured = capsys.readouterr()
-    rows = json.loads(captured.out)
+    data = json.loads(captured.out)
+    rows = data["changed"]
     assert rows and {row["rule_id"] for row in rows} == {"guidance_in_house_while_capacity_left"}
-    assert all(row["decisions"] > 0 for row in rows)
+    assert all(row["client_id"] and row["referral_id"] and row["new_route"] for row in rows)
+    assert data["decisions_changed"] == len(rows)
+    assert sum(group["decisions"] for group in data["by_service_type_and_route"]) == len(rows)
     assert captured.err == ""
     assert main(args) == 0
     assert "recorded decisions would change" in capsys.readouterr().out
@@ -170,7 +174,9 @@ def test_rules_diff_of_the_rulebook_in_force_against_itself_changes_nothing(
 ) -> None:
     args = ["rules", "diff", str(PACKAGED_RULES), str(PACKAGED_RULES), "--db", str(demo_db)]
     assert main([*args, "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    data = json.loads(capsys.readouterr().out)
+    assert data["changed"] == [] and data["decisions_changed"] == 0 > -data["decisions_recorded"]
+    assert data["purchased_euros_change"] == "0.00"
 
 
 def test_rules_diff_reports_an_old_rulebook_that_did_not_make_the_decisions(
@@ -188,3 +194,19 @@ def test_rules_diff_on_a_store_that_does_not_exist_exits_1(
     args = ["rules", "diff", str(PACKAGED_RULES), str(PACKAGED_RULES)]
     assert main([*args, "--db", str(tmp_path / "none.db")]) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rules_show_prints_the_archived_rulebook_whose_text_hashes_to_its_version(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    area = open_for_audit(demo_db)
+    try:
+        version = next(iter(recorded_decisions(area))).decision.rulebook_version
+    finally:
+        area.close()
+    assert main(["rules", "show", version, "--db", str(demo_db)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    canonical = json.dumps(shown, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == version
+    assert main(["rules", "show", "0" * 64, "--db", str(demo_db)]) == 1
+    assert "0" * 12 in capsys.readouterr().err

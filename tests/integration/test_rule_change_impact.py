@@ -50,12 +50,11 @@ def test_ending_the_purchase_rule_lists_each_decision_it_bought_and_the_euros_it
             and recorded.decision.decided_on is not None
             and recorded.decision.decided_on >= ENDS
         ]
-        prices = {
-            r.decision.procurement_id: area.get_procurement(
-                UUID(r.decision.procurement_id)
-            ).unit_price
-            for r in bought
-        }
+        prices: dict[str | None, Money] = {}
+        for r in bought:
+            price = area.get_procurement(UUID(str(r.decision.procurement_id))).unit_price
+            assert price is not None, "a contract that bought a seat has its price"
+            prices[r.decision.procurement_id] = price
         impact = rule_change_impact(
             area, default_rulebook(), Rulebook.load(ended_rule_folder / "routing")
         )

@@ -107,17 +107,19 @@ def rule_change_impact(
         total += 1
         if decision.rulebook_version != old.version:
             others[decision.rulebook_version] += 1
-        if decision.decided_on is None:
-            continue
-        try:
-            rerun = engine.decide(new, decision.facts, on=decision.decided_on)
-        except RoutingError as error:
-            new_rule, new_route, new_procurement = f"(refused: {type(error).__name__})", "", None
+        if decision.decided_on is None:  # cannot be re-run: listed, never silently dropped
+            new_rule, new_route, new_procurement = "(no business date)", "", None
         else:
-            if all(getattr(decision, name) == getattr(rerun, name) for name in COMPARED):
-                continue
-            new_rule, new_route = rerun.rule_id, rerun.route.value
-            new_procurement = rerun.procurement_id
+            try:
+                rerun = engine.decide(new, decision.facts, on=decision.decided_on)
+            except RoutingError as error:
+                new_rule, new_route = f"(refused: {type(error).__name__})", ""
+                new_procurement = None
+            else:
+                if all(getattr(decision, name) == getattr(rerun, name) for name in COMPARED):
+                    continue
+                new_rule, new_route = rerun.rule_id, rerun.route.value
+                new_procurement = rerun.procurement_id
         euros = _price(area, new_procurement, prices) if new_route == Route.PURCHASED else None
         if decision.route == Route.PURCHASED:
             old_price = _price(area, decision.procurement_id, prices)
@@ -127,7 +129,7 @@ def rule_change_impact(
                 position=recorded.position,
                 client_id=recorded.client_id,
                 referral_id=recorded.referral_id,
-                decided_on=decision.decided_on.isoformat(),
+                decided_on=None if decision.decided_on is None else decision.decided_on.isoformat(),
                 service_type=decision.service_type,
                 rule_id=decision.rule_id,
                 route=decision.route.value,

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from employment_domain.audit.recorded_decisions import verify_recorded_decisions
+from employment_domain.cli import evidence
+from employment_domain.cli.evidence import signing_key
 from employment_domain.cli.options import (
     Subparsers,
     UsageError,
@@ -60,6 +62,18 @@ def add_parser(commands: Subparsers) -> None:
     )
     add_db_option(verify)
     verify.add_argument("--anchor", metavar="ANCHOR", help="an anchor printed by 'audit seal'")
+    verify.add_argument(
+        "--public-key",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the area's published public key: the anchor's signature is checked first",
+    )
+    verify.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when no --anchor is given or events after it are unsealed",
+    )
     add_read_model_option(verify)
     add_format_option(verify)
     verify.set_defaults(run=_verify, parser=verify)
@@ -83,61 +97,153 @@ def add_parser(commands: Subparsers) -> None:
         " anchor outside the database: 'audit verify --anchor' proves against it that nothing"
         " up to that position was changed.",
     )
+    seal.add_argument(
+        "--signing-key",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the area's private key (or $EMPLOYMENT_AREA_ANCHOR_KEY_FILE): print the anchor"
+        " signed, ea1:<position>:<digest>.ed25519.<signature>",
+    )
     add_db_option(seal)
     seal.set_defaults(run=_seal, parser=seal)
+    evidence.add_actions(actions)
 
 
 def _verify(arguments: argparse.Namespace) -> int:
+    from employment_domain.audit.coverage import seal_records, unsealed_tail
+    from employment_domain.audit.recorded_decisions import recorded_decisions
     from employment_domain.audit.replay import replay
-    from employment_domain.audit.seals import Anchor
     from employment_domain.projections import all_projections
 
-    anchor = Anchor.parse(arguments.anchor) if arguments.anchor is not None else None
+    anchor, signed = _given_anchor(arguments)
     app = open_reading(arguments.db)
     notes: list[str] = []
     try:
-        findings = _integrity(app, anchor, notes)
+        findings, integrity = _integrity(app, anchor, notes)
+        integrity["signed"] = signed
+        tail = unsealed_tail(app, anchor)
+        if tail["events"]:
+            notes.append(
+                f"unsealed: {tail['events']} event(s) at positions {tail['first']}–{tail['last']}"
+                f" were recorded after position {tail['covered_up_to']}; no anchor covers them"
+            )
         live = _live_read_model(arguments)
+        names = [projection.name for projection in all_projections()]
+        built: list[str] = []
         if live is None:
-            notes.append("replay: skipped, the store has no read model yet")
+            notes.append("replay: not checked, the store has no read model yet")
         else:
             tracked = live.tracking()
-            built = [p for p in all_projections() if p.name in tracked]
+            projections = [p for p in all_projections() if p.name in tracked]
+            built = [projection.name for projection in projections]
             try:
-                findings += _guarded("replay", lambda: replay(app, live, projections=built))
+                findings += _guarded("replay", lambda: replay(app, live, projections=projections))
             finally:
                 live.close()
-            names = ", ".join(projection.name for projection in built)
-            notes.append(f"replay: {names} compared with {live.description}")
-            unbuilt = sorted({p.name for p in all_projections()} - {p.name for p in built})
-            if unbuilt:
-                notes.append(f"replay: {', '.join(unbuilt)} not built in the read model, skipped")
-        findings += _guarded("decisions", lambda: verify_recorded_decisions(app))
-        notes.append("decisions: every recorded decision re-run under its rulebook version")
+            notes.append(f"replay: {', '.join(built)} compared with {live.description}")
+        unbuilt = [name for name in names if name not in built]
+        if built and unbuilt:
+            notes.append(f"replay: {', '.join(unbuilt)} not built in the read model, not checked")
+        decisions = [recorded.decision for recorded in recorded_decisions(app)]
+        decision_findings = _guarded("decisions", lambda: verify_recorded_decisions(app))
+        findings += decision_findings
+        notes.append(
+            f"decisions: {len(decisions)} recorded decision(s) re-run under their rulebook"
+            f" version, {len(decisions) - len(decision_findings)} gave the recorded answer"
+        )
         position = app.head_position()
+        seals = [record["position"] for record in seal_records(app)]
     finally:
         app.close()
-    _print_findings(arguments, findings, notes, position)
+    strict = _strict_failures(anchor, tail) if arguments.strict else []
+    report = {
+        "position": position,
+        "events_replayed": position if built else 0,
+        "projections": {"checked": built, "not_checked": unbuilt},
+        "decisions": {
+            "checked": len(decisions),
+            "matched": len(decisions) - len(decision_findings),
+            "rulebook_versions": sorted({d.rulebook_version for d in decisions}),
+        },
+        "integrity": integrity,
+        "seal_positions": seals,
+        "unsealed_tail": tail,
+        "strict_failures": strict,
+    }
+    complete = not unbuilt and anchor is not None and not tail["events"]
+    _print_findings(arguments, findings, notes, position, report, complete)
     if findings:
         print(f"employment-area: the audit found {len(findings)} difference(s)", file=sys.stderr)
+        return 1
+    if strict:
+        print(f"employment-area: --strict: {'; '.join(strict)}", file=sys.stderr)
         return 1
     return 0
 
 
-def _integrity(app: EmploymentArea, anchor: Anchor | None, notes: list[str]) -> list[Finding]:
-    """The history against ``anchor``, else against the latest seal in the store."""
+def _given_anchor(arguments: argparse.Namespace) -> tuple[Anchor | None, bool]:
+    """The anchor of --anchor, its signature checked against --public-key when one is given."""
+    from employment_domain.audit.seals import Anchor
+    from employment_domain.audit.signing import AnchorVerifyKey, SignedAnchor
+
+    if arguments.anchor is None:
+        if arguments.public_key is not None:
+            raise UsageError("--public-key checks the signature of an --anchor; give one")
+        return None, False
+    if arguments.public_key is None:
+        text = arguments.anchor.strip()
+        return (
+            SignedAnchor.parse(text).anchor if ".ed25519." in text else Anchor.parse(text)
+        ), False
+    key = AnchorVerifyKey.from_file(arguments.public_key)
+    return SignedAnchor.parse(arguments.anchor).verify(key), True
+
+
+def _strict_failures(anchor: Anchor | None, tail: dict[str, Any]) -> list[str]:
+    failures = []
+    if anchor is None:
+        failures.append("no --anchor was given, so integrity is not proven")
+    if tail["events"]:
+        failures.append(
+            f"{tail['events']} event(s) after position {tail['covered_up_to']} are unsealed"
+        )
+    return failures
+
+
+def _integrity(
+    app: EmploymentArea, anchor: Anchor | None, notes: list[str]
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The history against ``anchor``, else against the latest seal in the store (which proves
+    only that the store's seals and history agree, not that nobody re-sealed them)."""
     from employment_domain.audit.replay import Finding
     from employment_domain.audit.seals import latest_anchor, verify_history
 
-    anchor = anchor if anchor is not None else latest_anchor(app)
+    checked = anchor if anchor is not None else latest_anchor(app)
+    if checked is None:
+        notes.append(
+            "integrity: NOT PROVEN: the history was never sealed and no --anchor was given"
+        )
+        return [], {"anchor": None, "proven": False, "events_checked": 0, "detail": "never sealed"}
+    verification = verify_history(app, checked)
     if anchor is None:
-        notes.append("integrity: skipped, the history was never sealed and no --anchor given")
-        return []
-    verification = verify_history(app, anchor)
-    notes.append(f"integrity: {verification.detail}")
+        notes.append(
+            f"integrity: {verification.detail}; against the latest seal in the store, not an"
+            " anchor kept outside it, so it is not proven that nobody re-sealed the history"
+        )
+    else:
+        notes.append(f"integrity: {verification.detail}")
+    data = {
+        "anchor": str(checked),
+        "given": anchor is not None,
+        "proven": anchor is not None and verification.intact,
+        "events_checked": verification.events_checked,
+        "detail": verification.detail,
+    }
     if verification.intact:
-        return []
-    return [Finding("integrity", f"history up to position {anchor.position}", verification.detail)]
+        return [], data
+    subject = f"history up to position {checked.position}"
+    return [Finding("integrity", subject, verification.detail)], data
 
 
 def _guarded(check: str, run: Callable[[], list[Finding]]) -> list[Finding]:
@@ -186,15 +292,21 @@ def _live_read_model(arguments: argparse.Namespace) -> ReadModel | None:
 
 
 def _print_findings(
-    arguments: argparse.Namespace, findings: list[Finding], notes: list[str], position: int
+    arguments: argparse.Namespace,
+    findings: list[Finding],
+    notes: list[str],
+    position: int,
+    report: dict[str, Any],
+    complete: bool,
 ) -> None:
     if arguments.format == "json":
         data = {
-            "position": position,
+            **report,
+            "complete": complete and not findings,
             "notes": notes,
             "findings": [finding.to_dict() for finding in findings],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     rows = [
         {"check": finding.check, "subject": finding.subject, "message": finding.message}
@@ -208,8 +320,10 @@ def _print_findings(
         print(f"  {note}")
     if findings:
         print_rows(rows, "table", title=f"{len(findings)} finding(s)")
-    else:
+    elif complete:
         print("  no differences: the reports, the decisions and the history hold")
+    else:
+        print("  no differences in what was checked; the notes above say what was not")
 
 
 def _history(arguments: argparse.Namespace) -> int:
@@ -246,6 +360,7 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
 def _seal(arguments: argparse.Namespace) -> int:
     from employment_domain.audit.seals import seal_history
 
+    key = signing_key(arguments.signing_key)  # read before anything is written
     app: EmploymentArea = open_writing(arguments.db)
     try:
         anchor = seal_history(app)
@@ -253,5 +368,5 @@ def _seal(arguments: argparse.Namespace) -> int:
         raise locked_message(arguments.db, error) from error
     finally:
         app.close()
-    print(anchor)
+    print(anchor if key is None else key.sign(anchor))
     return 0

@@ -104,10 +104,10 @@ class InputBounds:
 
 def check_arguments(parameters: Parameters, arguments: Mapping[str, Any]) -> None:
     """Refuse the first argument outside the bounds in force at the arguments' business date."""
-    on = arguments.get("on")
-    day = on if _is_day(on) else _FALLBACK_DAY
-    bounds = InputBounds.in_force(parameters, day)
-    _Walker(bounds).mapping(arguments, on if _is_day(on) else None)
+    given = arguments.get("on")
+    on: date | None = given if _is_day(given) else None
+    bounds = InputBounds.in_force(parameters, on if on is not None else _FALLBACK_DAY)
+    _Walker(bounds).mapping(arguments, on)
 
 
 def bounded(

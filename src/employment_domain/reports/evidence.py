@@ -86,7 +86,7 @@ def export_bundle(
             if decision.decided_on is not None and decision.decided_on.year != year:
                 continue
             checked += 1
-            check = app.verify_decision(decision)  # type: ignore[attr-defined]
+            check = app.verify_decision(decision)
             matched += bool(check.holds)
             if not check.holds:
                 differences.append(
@@ -94,7 +94,7 @@ def export_bundle(
                 )
             version = decision.rulebook_version
             if version not in versions:
-                versions[version] = app.rulebook_for(version)  # type: ignore[attr-defined]
+                versions[version] = app.rulebook_for(version)
         for version, rulebook in versions.items():
             contents[f"rulebooks/{version}.json"] = rulebook.canonical_text.encode("utf-8")
         anchor = latest_anchor(app)

@@ -60,11 +60,14 @@ def init_store(db: str | os.PathLike[str] | None) -> str:
 
 
 def _connect_arguments(settings: dict[str, str]) -> dict[str, Any]:
-    return {
-        "host": settings["POSTGRES_HOST"],
-        "port": settings["POSTGRES_PORT"],
-        "user": settings["POSTGRES_USER"],
-        "password": settings["POSTGRES_PASSWORD"],
-        "dbname": settings["POSTGRES_DBNAME"],
-        "connect_timeout": int(settings["POSTGRES_CONNECT_TIMEOUT"]),
+    """libpq's arguments for the store's server; a part the URL leaves out is left to libpq
+    (and its PG* environment variables), as eventsourcing's own connection does."""
+    names = {
+        "host": "POSTGRES_HOST",
+        "port": "POSTGRES_PORT",
+        "user": "POSTGRES_USER",
+        "password": "POSTGRES_PASSWORD",
+        "dbname": "POSTGRES_DBNAME",
+        "connect_timeout": "POSTGRES_CONNECT_TIMEOUT",
     }
+    return {argument: settings[key] for argument, key in names.items() if settings.get(key)}
