@@ -26,10 +26,13 @@ from employment_domain.values import MunicipalityCode
 __all__ = ["BasisFileError", "add_parser", "allocation_rows", "ratio_text", "read_basis_csv"]
 
 BASIS_COLUMNS = ("municipality", "population_18_64", "unemployed_broad")
+#: The most digits a figure may have: more people than live on Earth fit in twelve.
+_MAX_FIGURE_DIGITS = 12
 
 
 class BasisFileError(EmploymentDomainError, ValueError):
-    """A basis CSV that cannot be read: missing file, missing column, a non-numeric figure."""
+    """A basis CSV that cannot be read: a missing file or a folder, text that is not UTF-8, a
+    missing column, a figure that is not a whole number."""
 
 
 def read_basis_csv(path: Path) -> list[MunicipalBasis]:
@@ -38,8 +41,23 @@ def read_basis_csv(path: Path) -> list[MunicipalBasis]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
         raise BasisFileError(
-            f"cannot read the basis file {str(path)!r}: {error.strerror}"
+            f"cannot read the basis file {str(path)!r}: {error.strerror or error}"
         ) from None
+    except UnicodeDecodeError as error:
+        raise BasisFileError(
+            f"the basis file {path.name!r} is not UTF-8 text (byte {error.start + 1} cannot be"
+            " read); save it as CSV UTF-8"
+        ) from None
+    try:
+        return _bases(path, text)
+    except csv.Error as error:
+        raise BasisFileError(
+            f"the basis file {path.name!r} is not a readable CSV: {error}"
+        ) from None
+
+
+def _bases(path: Path, text: str) -> list[MunicipalBasis]:
+    """The rows of the decoded file, each checked, with its line number in any refusal."""
     reader = csv.DictReader(text.splitlines())
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in BASIS_COLUMNS if name not in header]
@@ -54,10 +72,12 @@ def read_basis_csv(path: Path) -> list[MunicipalBasis]:
         figures = []
         for column in BASIS_COLUMNS[1:]:
             cell = cells[column].replace(" ", "").replace("\u00a0", "")
-            if not cell.isdigit():
+            # isdecimal, not isdigit: '²' is a digit that int() refuses. The length bound keeps
+            # int() within Python's limit on the digits it converts.
+            if not cell.isdecimal() or len(cell) > _MAX_FIGURE_DIGITS:
                 raise BasisFileError(
-                    f"{path.name} line {line_number}: {column} must be a whole number ≥ 0,"
-                    f" not {cells[column]!r}"
+                    f"{path.name} line {line_number}: {column} must be a whole number ≥ 0"
+                    f" of at most {_MAX_FIGURE_DIGITS} digits, not {_shown(cells[column])}"
                 )
             figures.append(int(cell))
         bases.append(
@@ -70,6 +90,11 @@ def read_basis_csv(path: Path) -> list[MunicipalBasis]:
     if not bases:
         raise BasisFileError(f"the basis file {path.name!r} has no municipalities")
     return bases
+
+
+def _shown(cell: str) -> str:
+    """A cell for a message: quoted, and cut short when it is long."""
+    return repr(cell) if len(cell) <= 40 else f"{cell[:40]!r}…"
 
 
 def allocation_rows(net_cost: str, basis_file: Path, on: date) -> list[dict[str, Any]]:

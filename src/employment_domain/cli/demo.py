@@ -10,17 +10,22 @@ summary, which counts the same things from the aggregates.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from employment_domain.cli.allocate import ratio_text
 from employment_domain.cli.options import Subparsers, add_db_option, add_lang_option, print_rows
 from employment_domain.cli.stores import ProgressBar, delete_sqlite_store, locked_message
-from employment_domain.errors import StoreError
+from employment_domain.demo.year import DemoError
+from employment_domain.errors import EmploymentDomainError, StoreError
 from employment_domain.reports.read import available_reports, report_rows
 from employment_domain.reports.stores import (
     CommandRefusedError,
@@ -36,12 +41,16 @@ if TYPE_CHECKING:
     from employment_domain.demo.year import DemoSummary
     from employment_domain.projections import ReadModel
 
-__all__ = ["DEFAULT_DEMO_SCALE", "DEFAULT_DEMO_SEED", "add_parser"]
+__all__ = ["DEFAULT_DEMO_SCALE", "DEFAULT_DEMO_SEED", "DEMO_MAX_SCALE", "DEMO_YEARS", "add_parser"]
 
 #: The default ``--scale``: the whole area (about 30,000 jobseekers), about a minute here.
 DEFAULT_DEMO_SCALE = 1.0
 #: The default ``--seed``: the same seed always writes the same history.
 DEFAULT_DEMO_SEED = 2025
+#: The years and scales that :func:`~employment_domain.demo.year.run_demo` accepts; checked here
+#: too, because run_demo checks them only once the store is open (and created).
+DEMO_YEARS = range(2025, 9991)
+DEMO_MAX_SCALE = 5.0
 
 
 def add_parser(commands: Subparsers) -> None:
@@ -75,12 +84,10 @@ def add_parser(commands: Subparsers) -> None:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from employment_domain.audit.seals import seal_history
-    from employment_domain.demo.year import run_demo
-
     db = store_name(arguments.db)
+    _check_arguments(arguments)
+    path = sqlite_path(db)
     if arguments.fresh:
-        path = sqlite_path(db)
         if path is None and "://" in db:
             raise CommandRefusedError(
                 "--fresh deletes only SQLite files; for PostgreSQL give an empty database or a"
@@ -88,6 +95,21 @@ def _run(arguments: argparse.Namespace) -> int:
             )
         if path is not None:
             delete_sqlite_store(path)
+    created = path is not None and not path.exists()
+    try:
+        return _simulate(arguments, db)
+    except EmploymentDomainError:
+        if created and path is not None:
+            _remove_created(path)
+        raise
+
+
+def _simulate(arguments: argparse.Namespace, db: str) -> int:
+    """Simulate the year into the empty store ``db``, seal it, build its projections and print
+    the main reports."""
+    from employment_domain.audit.seals import seal_history
+    from employment_domain.demo.year import run_demo
+
     bar = ProgressBar(enabled=False if arguments.quiet else None)
     started = time.monotonic()
     try:
@@ -121,6 +143,45 @@ def _run(arguments: argparse.Namespace) -> int:
     except StoreError as error:
         raise locked_message(db, error) from error
     return 0
+
+
+def _check_arguments(arguments: argparse.Namespace) -> None:
+    """Refuse a year or scale the demo cannot simulate before anything is created, or deleted
+    by --fresh: run_demo checks them only in a store it has opened."""
+    year, scale = arguments.year, arguments.scale
+    if year not in DEMO_YEARS:
+        raise DemoError(
+            f"the demo simulates a year from {DEMO_YEARS.start} on, when the area began: {year}"
+        )
+    if not (math.isfinite(scale) and 0 < scale <= DEMO_MAX_SCALE):
+        raise DemoError(f"a scale is more than 0 and at most {DEMO_MAX_SCALE}: {scale!r}")
+    _check_business_dates(year)
+
+
+def _check_business_dates(year: int) -> None:
+    """Refuse a year whose closing (in the next February) lies after the latest business date
+    that the parameters allow: the demo would be refused there, its store half written."""
+    from employment_domain.demo.finance import closing_days
+    from employment_domain.parameters import ParameterError, default_parameters
+
+    closed = closing_days(year)[1]
+    try:
+        latest = default_parameters().value("latest_business_date", on=closed)
+        latest_day = date.fromisoformat(str(latest))
+    except (ParameterError, ValueError):
+        return  # no such bound in force: run_demo's own checks decide
+    if closed > latest_day:
+        raise DemoError(
+            f"the demo of {year} closes its year on {closed}, after the latest business date"
+            f" {latest_day}; choose an earlier --year"
+        )
+
+
+def _remove_created(path: Path) -> None:
+    """Delete the store this run created and then refused to finish, so that a refusal leaves
+    nothing behind; a store that is in use is left as it is."""
+    with contextlib.suppress(EmploymentDomainError):
+        delete_sqlite_store(path)
 
 
 def _open_store(db: str) -> EmploymentArea:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from employment_domain.store.persistence import DEFAULT_DB_PATH
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from employment_domain.store.persistence import DEFAULT_DB_PATH, describe_store
 from employment_domain.tabulate import FORMATS, LANGUAGES, render
 
 __all__ = [
@@ -23,9 +26,11 @@ __all__ = [
     "add_lang_option",
     "add_read_model_option",
     "business_date",
+    "calendar_year",
     "client_id",
     "known_at",
     "print_rows",
+    "read_model_url",
 ]
 
 #: The type of ``argparse``'s sub-parser collection, which it does not export.
@@ -52,6 +57,7 @@ def add_read_model_option(parser: argparse.ArgumentParser) -> None:
     """``--read-model``: where the projections' tables live."""
     parser.add_argument(
         "--read-model",
+        type=read_model_url,
         default=None,
         metavar="URL",
         help="SQLAlchemy URL of the read-model database (default: beside the store:"
@@ -86,6 +92,42 @@ def business_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, not {text!r}") from None
+
+
+def calendar_year(text: str) -> int:
+    """A calendar year from the command line: one that a date can have, so that a report asked
+    for year 0 or 10**20 is a usage error rather than a date library's overflow."""
+    try:
+        number = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a year is a whole number, not {text!r}") from None
+    if not MINYEAR <= number <= MAXYEAR:
+        raise argparse.ArgumentTypeError(
+            f"a year is from {MINYEAR} to {MAXYEAR}, not {text.strip()!r}"
+        )
+    return number
+
+
+def read_model_url(text: str) -> str:
+    """``--read-model``: a SQLAlchemy URL whose database driver is installed, checked when the
+    arguments are read, so that a malformed URL or a driver this installation lacks is a usage
+    error instead of an import error deep inside the read model."""
+    try:
+        text.encode("utf-8")
+        url = make_url(text)
+        if url.drivername in ("postgresql", "postgres"):  # as the read model itself reads them
+            url = url.set(drivername="postgresql+psycopg")
+        dialect = url.get_dialect()
+        dialect.import_dbapi()
+        if dialect.is_async:
+            raise ArgumentError(f"{url.drivername} is an asynchronous driver")
+    except (ArgumentError, ImportError, ValueError) as error:
+        reason = "not UTF-8 text" if isinstance(error, UnicodeError) else str(error)
+        raise argparse.ArgumentTypeError(
+            f"--read-model takes a SQLAlchemy URL like sqlite:///rm.db or"
+            f" postgresql://user:password@host/db, not {describe_store(text)!r} ({reason})"
+        ) from None
+    return text
 
 
 def client_id(text: str) -> UUID:

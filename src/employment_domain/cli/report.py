@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from employment_domain.cli.options import (
     Subparsers,
@@ -20,6 +19,7 @@ from employment_domain.cli.options import (
     add_lang_option,
     add_read_model_option,
     business_date,
+    calendar_year,
     known_at,
     print_rows,
 )
@@ -31,9 +31,6 @@ from employment_domain.reports.read import (
     read_report,
 )
 from employment_domain.tabulate import FORMATS, render
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["ANNUAL", "add_parser", "print_note", "run_annual"]
 
@@ -79,7 +76,7 @@ def add_parser(commands: Subparsers) -> None:
         "--out", type=Path, default=None, metavar="FILE", help="write to FILE, not to the screen"
     )
     add_lang_option(parser)
-    parser.add_argument("--year", type=int, default=None, help="only this year's rows")
+    parser.add_argument("--year", type=calendar_year, default=None, help="only this year's rows")
     parser.add_argument(
         "--as-of-date",
         type=business_date,
@@ -141,6 +138,8 @@ def _run(arguments: argparse.Namespace) -> int:
         if message.startswith("unknown report"):
             message = f"{message}, {ANNUAL}"
         raise UsageError(message) from error
+    if not report.rows:
+        print_note(f"the {arguments.name} report has no rows for {_selection(arguments)}")
     fmt, title = arguments.format or "table", _title(arguments, report.moment)
     if arguments.out is None:
         print_rows(report.rows, fmt, lang=arguments.lang, title=title)
@@ -163,6 +162,11 @@ def run_annual(arguments: argparse.Namespace) -> int:
     ):
         if given is not None:
             raise UsageError(f"the annual report takes no {option} (it is the published form)")
+    if arguments.out is None and sys.stdout.isatty():
+        raise UsageError(
+            "the annual report is an HTML page, not for a terminal: give --out FILE"
+            " (or redirect standard output to a file)"
+        )
     year, html = read_annual_report(
         arguments.db,
         year=arguments.year,
@@ -183,6 +187,20 @@ def run_annual(arguments: argparse.Namespace) -> int:
 def print_note(note: str) -> None:
     """A reader's note, on standard error as the command line's notes are."""
     print(f"employment-area: note: {note}", file=sys.stderr)
+
+
+def _selection(arguments: argparse.Namespace) -> str:
+    """The options that selected the rows, for the note that none were found."""
+    parts = []
+    if arguments.year is not None:
+        parts.append(f"year {arguments.year}")
+    if arguments.as_of_date is not None:
+        parts.append(f"as of {arguments.as_of_date}")
+    if arguments.as_known_at is not None:
+        parts.append(f"as known at {arguments.as_known_at}")
+    if arguments.by is not None:
+        parts.append(f"by {arguments.by}")
+    return ", ".join(parts) or "this store (it holds nothing the report counts)"
 
 
 def _title(arguments: argparse.Namespace, moment: str) -> str:

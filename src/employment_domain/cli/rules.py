@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 
-from employment_domain.audit.recorded_decisions import recorded_decisions
+from employment_domain.cli import provenance
 from employment_domain.cli.options import (
     Subparsers,
     add_db_option,
@@ -24,11 +24,12 @@ from employment_domain.cli.options import (
     print_rows,
 )
 from employment_domain.commands.clients import plain_data
-from employment_domain.reports.stores import open_reading
+from employment_domain.reports.stores import CommandRefusedError, open_reading
 from employment_domain.routing.engine import make_engine
 from employment_domain.routing.lint import lint
-from employment_domain.routing.rulebook import RoutingError, Rulebook, default_rulebook
+from employment_domain.routing.rulebook import Rulebook, default_rulebook
 from employment_domain.routing.scenarios import (
+    Scenario,
     available_engines,
     coverage_findings,
     load_scenarios,
@@ -37,7 +38,20 @@ from employment_domain.routing.scenarios import (
 
 __all__ = ["add_parser"]
 
-_COMPARED = ("route", "unit", "rule_id", "service_type", "procurement_id")
+#: The columns of ``rules diff``: each changed decision with its old and new answer.
+_DIFF_COLUMNS = (
+    "decided_on",
+    "client_id",
+    "referral_id",
+    "service_type",
+    "rule_id",
+    "route",
+    "new_rule_id",
+    "new_route",
+    "euros",
+)
+
+_T = TypeVar("_T")
 
 
 def add_parser(commands: Subparsers) -> None:
@@ -88,11 +102,12 @@ def add_parser(commands: Subparsers) -> None:
 
     diff = actions.add_parser(
         "diff",
-        help="count the recorded decisions a new rulebook would change",
-        description="Replay the recorded facts of every recorded decision under NEW_DIR and"
-        " count the decisions that would change, by rule id and route. OLD_DIR is the rulebook"
-        " in force; decisions recorded under another version are reported. The store is"
-        " opened read-only.",
+        help="list the recorded decisions a new rulebook would change, with their euros",
+        description="Re-run the recorded facts of every recorded decision under NEW_DIR and"
+        " list each decision that would change (client, referral, date, old and new rule and"
+        " route), the changes by service type and route, and the purchased seats and euros at"
+        " the contracts' unit prices. OLD_DIR is the rulebook in force; decisions recorded"
+        " under another version are reported. The store is opened read-only.",
     )
     diff.add_argument("old", metavar="OLD_DIR", help="the rule folder in force")
     diff.add_argument("new", metavar="NEW_DIR", help="the changed rule folder")
@@ -100,10 +115,38 @@ def add_parser(commands: Subparsers) -> None:
     add_format_option(diff)
     add_lang_option(diff)
     diff.set_defaults(run=_diff, parser=diff)
+    show = actions.add_parser(
+        "show",
+        help="print an archived rulebook by its version (content hash)",
+        description="Print the canonical text of the rulebook whose version (the SHA-256 that"
+        " decisions record) is VERSION, as archived in the store when it first decided, or the"
+        " packaged rulebook when that is the one. The store is opened read-only.",
+    )
+    show.add_argument("version", metavar="VERSION")
+    add_db_option(show)
+    show.set_defaults(run=_show, parser=show)
+    provenance.add_parser(actions)
 
 
 def _rulebook(folder: str | None) -> Rulebook:
-    return default_rulebook() if folder is None else Rulebook.load(folder)
+    if folder is None:
+        return default_rulebook()
+    return _read(folder, "rule", lambda: Rulebook.load(folder))
+
+
+def _scenarios(folder: str | None) -> list[Scenario]:
+    return _read(folder or "the packaged scenarios", "scenario", lambda: load_scenarios(folder))
+
+
+def _read(folder: str, kind: str, load: Callable[[], _T]) -> _T:
+    """``load()``; a file nested deeper than Python can recurse (``[[[[…]]]]`` ten thousand
+    levels deep) stops the YAML reader with a RecursionError, which is the file's fault."""
+    try:
+        return load()
+    except RecursionError:
+        raise CommandRefusedError(
+            f"{folder}: a {kind} file is nested too deeply to be read"
+        ) from None
 
 
 def _check(arguments: argparse.Namespace) -> int:
@@ -122,7 +165,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _test(arguments: argparse.Namespace) -> int:
     rulebook = _rulebook(arguments.rules)
-    scenarios = load_scenarios(arguments.scenarios)
+    scenarios = _scenarios(arguments.scenarios)
     engines = available_engines()
     results = run_scenarios(scenarios, rulebook, engines)
     failed = [result for result in results if not result.passed]
@@ -180,52 +223,44 @@ def _explain(arguments: argparse.Namespace) -> int:
 
 
 def _diff(arguments: argparse.Namespace) -> int:
-    old, new = Rulebook.load(arguments.old), Rulebook.load(arguments.new)
-    engine = make_engine()
+    from employment_domain.audit.rule_change import rule_change_impact
+
+    old, new = _rulebook(arguments.old), _rulebook(arguments.new)
     app = open_reading(arguments.db)
-    changes: Counter[tuple[str, str, str, str]] = Counter()
-    versions: Counter[str] = Counter()
-    total = 0
     try:
-        for recorded in recorded_decisions(app):
-            decision = recorded.decision
-            total += 1
-            versions[decision.rulebook_version] += 1
-            if decision.decided_on is None:
-                changes[(decision.rule_id, decision.route.value, "(no business date)", "")] += 1
-                continue
-            try:
-                rerun = engine.decide(new, decision.facts, on=decision.decided_on)
-            except RoutingError as error:
-                refused = f"(refused: {type(error).__name__})"
-                changes[(decision.rule_id, decision.route.value, refused, "")] += 1
-                continue
-            if any(getattr(decision, name) != getattr(rerun, name) for name in _COMPARED):
-                key = (decision.rule_id, decision.route.value, rerun.rule_id, rerun.route.value)
-                changes[key] += 1
+        impact = rule_change_impact(app, old, new, make_engine())
     finally:
         app.close()
-    others = {version: count for version, count in versions.items() if version != old.version}
-    if others:
-        listed = ", ".join(f"{version[:12]}… ({count})" for version, count in others.items())
+    if impact.other_versions:
+        listed = ", ".join(
+            f"{version[:12]}… ({count})" for version, count in impact.other_versions.items()
+        )
         print(
-            f"employment-area: note: {sum(others.values())} of {total} decisions were recorded"
-            f" under another rulebook than OLD_DIR ({old.version[:12]}…): {listed}",
+            f"employment-area: note: {sum(impact.other_versions.values())} of {impact.total}"
+            f" decisions were recorded under another rulebook than OLD_DIR ({old.version[:12]}…):"
+            f" {listed}",
             file=sys.stderr,
         )
-    rows: list[dict[str, Any]] = [
-        {
-            "rule_id": rule,
-            "route": route,
-            "new_rule_id": new_rule,
-            "new_route": new_route,
-            "decisions": count,
-        }
-        for (rule, route, new_rule, new_route), count in sorted(changes.items())
-    ]
+    if arguments.format == "json":
+        print(json.dumps(impact.as_data(), ensure_ascii=False, indent=2))
+        return 0
     title = (
-        f"{sum(changes.values())} of {total} recorded decisions would change under"
-        f" {arguments.new} (version {new.version[:12]}…; in force: {old.version[:12]}…)"
+        f"{len(impact.changed)} of {impact.total} recorded decisions would change under"
+        f" {arguments.new} (version {new.version[:12]}…; in force: {old.version[:12]}…);"
+        f" purchased seats {impact.seats_change:+d}, {impact.euros_change.amount} €"
     )
-    print_rows(rows, arguments.format, lang=arguments.lang, title=title)
+    rows = [change.as_row() for change in impact.changed]
+    print_rows(rows, arguments.format, lang=arguments.lang, title=title, columns=_DIFF_COLUMNS)
+    if arguments.format == "table":
+        print_rows(impact.breakdown(), "table", lang=arguments.lang, title="By service and route")
+    return 0
+
+
+def _show(arguments: argparse.Namespace) -> int:
+    app = open_reading(arguments.db)
+    try:
+        rulebook = app.rulebook_for(arguments.version)
+    finally:
+        app.close()
+    print(json.dumps(json.loads(rulebook.canonical_text), ensure_ascii=False, indent=2))
     return 0

@@ -2,8 +2,8 @@
 
 Commands that only read (``report``, ``rules explain``, ``rules diff``, ``audit verify``, ``audit
 history``, ``projections``) open the event store through :mod:`employment_domain.reports.stores`,
-so they can never write to it. ``demo`` and ``audit seal`` are the only writers; every command
-except ``demo`` works on a store that must already exist.
+so they can never write to it. ``demo``, ``audit seal`` and ``example`` write to it; every
+command except ``demo`` and ``store init`` works on a store that must already exist.
 
 Where the read model lives. Projections are written to the store's read-model database
 (:meth:`ReadModel.for_store`: ``area.readmodel.db`` beside ``area.db``, the ``rm_`` tables in a

@@ -140,14 +140,16 @@ def read_report(
                 app, [projection], db=db, url=read_model, scratch=scratch, notes=notes
             )
             try:
-                rows = model.report(projection, **options)
+                with _breakdown_checked(request.by):
+                    rows = model.report(projection, **options)
             finally:
                 model.close()
             moment = f"as known at position {position}"
         else:
             at = None if isinstance(when, int) else when
             stop = when if isinstance(when, int) else None
-            rows = report_as_known(app, projection.name, position=stop, at=at, **options)
+            with _breakdown_checked(request.by):
+                rows = report_as_known(app, projection.name, position=stop, at=at, **options)
             moment = f"as known at position {when}" if at is None else f"as known at {at}"
     return Report(request, in_year(rows, projection, request.year), moment)
 
@@ -272,6 +274,18 @@ def report_rows(
     ``through`` when given."""
     options = report_options(projection, year=year, through=through)
     return in_year(read_model.report(projection, **options), projection, year)
+
+
+@contextmanager
+def _breakdown_checked(by: str | None) -> Iterator[None]:
+    """A report refuses a breakdown it does not have with a ValueError (its signature says only
+    that it takes ``by``, not which); for the reader that is an option error like the others."""
+    try:
+        yield
+    except ValueError as error:
+        if by is None or isinstance(error, EmploymentDomainError):
+            raise
+        raise ReportOptionError(str(error)) from error
 
 
 @contextmanager

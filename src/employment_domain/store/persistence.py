@@ -8,6 +8,7 @@ measured two to four times faster than the SQLAlchemy adapter on this kind of ma
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from employment_domain.values import BusinessId, MunicipalityCode, Period
 __all__ = [
     "DB_ENVIRONMENT_VARIABLE",
     "DEFAULT_DB_PATH",
+    "InvalidStoreURLError",
     "register_value_transcodings",
     "store_environment",
 ]
@@ -36,6 +38,14 @@ POSTGRES_CONNECT_TIMEOUT = "5"
 
 _MEMORY = {":memory:", "memory", "memory:"}
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+#: The password of a URL that ``urlsplit`` cannot parse: from the first colon after ``://`` to
+#: the last ``@``. It may hide more than the password, never less.
+_UNPARSED_PASSWORD = re.compile(r"^([^:/?#]*://[^:/?#@]*):.*@")
+
+
+class InvalidStoreURLError(StoreError, ValueError):
+    """A PostgreSQL URL that cannot be read (an unclosed IPv6 bracket, a port that is not a
+    number, text that is not UTF-8); nothing was opened."""
 
 
 class DateAsIso(Transcoding):
@@ -166,10 +176,14 @@ def _sqlite_environment(path: Path) -> dict[str, str]:
 
 def _postgres_environment(url: str) -> dict[str, str]:
     try:
+        url.encode("utf-8")
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as error:
-        raise StoreError(f"not a valid PostgreSQL URL: {_hide_password(url)!r} ({error})") from None
+    except ValueError as error:  # UnicodeEncodeError too: psycopg would fail on it later
+        reason = "not UTF-8 text" if isinstance(error, UnicodeError) else str(error)
+        raise InvalidStoreURLError(
+            f"not a valid PostgreSQL URL: {_hide_password(url)!r} ({reason})"
+        ) from None
     query = parse_qs(parts.query)
     env: dict[str, Any] = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -188,9 +202,16 @@ def _postgres_environment(url: str) -> dict[str, str]:
 
 
 def _hide_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@", 1)
+    """``url`` with its password replaced by ``***``. Messages about a malformed URL show it
+    too, so a URL that ``urlsplit`` refuses is masked by pattern instead of raising again."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a password with a raw '/' in it reads as a bad port)
+        password = parts.password
+    except ValueError:
+        return _UNPARSED_PASSWORD.sub(r"\1:***@", url, count=1)
+    if password:
+        return url.replace(f":{password}@", ":***@", 1)
     return url
 
 
