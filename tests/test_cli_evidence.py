@@ -7,7 +7,6 @@ import json
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,22 +15,9 @@ import pytest
 from employment_domain import EmploymentArea
 from employment_domain.audit.seals import SEAL_CHAIN_ID
 from employment_domain.cli.main import main
-from tests.test_cli import run_demo_into
+from tests.test_cli_audit import demo_db, store
 
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("evidence") / "area.db"
-    assert run_demo_into(path) == 0
-    yield path
-
-
-@pytest.fixture
-def store(demo_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "area.db"
-    shutil.copy(demo_db, path)
-    shutil.copy(demo_db.with_name("area.readmodel.db"), tmp_path / "area.readmodel.db")
-    return path
+__all__ = ["demo_db", "store"]  # the audit tests' demo store, shared
 
 
 @pytest.fixture
