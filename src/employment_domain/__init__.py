@@ -67,6 +67,7 @@ from employment_domain.ledgers.ledger import (
     UnknownMunicipalityError,
     ledger_id,
 )
+from employment_domain.ledgers.records import BasisDateError
 from employment_domain.money import CurrencyError, Money, MoneyError
 from employment_domain.parameters import (
     ParameterError,
@@ -133,6 +134,7 @@ __all__ = [
     "AllocationError",
     "Anchor",
     "AnchorError",
+    "BasisDateError",
     "BasisError",
     "BusinessId",
     "BusinessIdError",

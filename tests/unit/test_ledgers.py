@@ -27,6 +27,7 @@ from employment_domain.ledgers.ledger import (
     UnknownMunicipalityError,
     ledger_id,
 )
+from employment_domain.ledgers.records import BasisDateError
 
 AREA = "espoo-kauniainen"
 
@@ -423,3 +424,26 @@ def test_staff_resources_are_person_years_by_function(area: EmploymentArea) -> N
             function="customer_service",
             person_years=0.5,  # type: ignore[arg-type]
         )
+
+
+def test_a_basis_counted_on_another_date_than_the_other_towns_is_refused_naming_both(
+    area: EmploymentArea,
+) -> None:
+    record_basis(area, 2025, "049", 210_000, 24_000)
+    before = recorded(area)
+    with pytest.raises(BasisDateError, match=r"2024-11-30.*2024-12-31|2024-12-31.*2024-11-30"):
+        area.record_allocation_basis(
+            AREA,
+            2025,
+            on=date(2025, 3, 2),
+            municipality="235",
+            population_18_64=5_800,
+            population_reference_date=date(2024, 12, 31),
+            population_source="Tilastokeskus (test figure)",
+            unemployed_broad=400,
+            unemployed_reference_date=date(2024, 11, 30),
+            unemployed_source="KEHA (test figure)",
+        )
+    assert recorded(area) == before
+    record_basis(area, 2025, "235", 5_800, 400)  # on the same dates: accepted
+    assert recorded(area) == before + 1

@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from employment_domain.ledgers.allocation import CostSplit, MunicipalBasis, SplitWeights, split_cost
 from employment_domain.ledgers.records import (
+    BasisDateError,
     CostCategory,
     DuplicatePostingError,
     LedgerClosedError,
@@ -267,7 +268,16 @@ class Ledger(Aggregate):
                     f" {reference_date!r}"
                 )
             check_text(getattr(basis, f"{field}_source"), f"the {field} figure's source")
-        self._basis_recorded(on, basis.to_dict())
+        data = basis.to_dict()
+        for other in self.bases.values():
+            for key in ("population_reference_date", "unemployed_reference_date"):
+                if other["municipality"] != data["municipality"] and other[key] != data[key]:
+                    raise BasisDateError(
+                        f"the {key.replace('_', ' ')} of {data['municipality']} is {data[key]},"
+                        f" but {other['municipality']} was counted on {other[key]}: every"
+                        " municipality of a split is counted on the same date"
+                    )
+        self._basis_recorded(on, data)
 
     @event("BasisRecorded")
     def _basis_recorded(self, on: date, basis: dict[str, Any]) -> None:

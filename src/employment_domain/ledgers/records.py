@@ -21,6 +21,7 @@ from employment_domain.money import Money
 from employment_domain.values import MunicipalityCode, MunicipalityError
 
 __all__ = [
+    "BasisDateError",
     "CostCategory",
     "DuplicatePostingError",
     "LedgerClosedError",
@@ -78,6 +79,11 @@ class UnknownMunicipalityError(LedgerError, MunicipalityError):
 
 class DuplicatePostingError(LedgerError):
     """A document (invoice, payroll run) that the ledger already holds: never enter a cost twice."""
+
+
+class BasisDateError(LedgerError):
+    """Municipalities of one split counted on different reference dates: their figures would
+    not be comparable, so the split between them would not be fair."""
 
 
 class MissingBasisError(LedgerError):
