@@ -426,24 +426,27 @@ def test_staff_resources_are_person_years_by_function(area: EmploymentArea) -> N
         )
 
 
-def test_a_basis_counted_on_another_date_than_the_other_towns_is_refused_naming_both(
+def test_a_split_of_bases_counted_on_different_dates_is_refused_naming_both_dates(
     area: EmploymentArea,
 ) -> None:
     record_basis(area, 2025, "049", 210_000, 24_000)
+    area.record_allocation_basis(
+        AREA,
+        2025,
+        on=date(2025, 3, 2),
+        municipality="235",
+        population_18_64=5_800,
+        population_reference_date=date(2024, 12, 31),
+        population_source="Tilastokeskus (test figure)",
+        unemployed_broad=400,
+        unemployed_reference_date=date(2024, 11, 30),
+        unemployed_source="KEHA (test figure)",
+    )
+    cost(area, 2025, "100000.00", "payroll 2025-03")
     before = recorded(area)
-    with pytest.raises(BasisDateError, match=r"2024-11-30.*2024-12-31|2024-12-31.*2024-11-30"):
-        area.record_allocation_basis(
-            AREA,
-            2025,
-            on=date(2025, 3, 2),
-            municipality="235",
-            population_18_64=5_800,
-            population_reference_date=date(2024, 12, 31),
-            population_source="Tilastokeskus (test figure)",
-            unemployed_broad=400,
-            unemployed_reference_date=date(2024, 11, 30),
-            unemployed_source="KEHA (test figure)",
-        )
+    with pytest.raises(BasisDateError, match=r"049 on 2024-12-31, 235 on 2024-11-30"):
+        area.close_year(AREA, 2025, on=date(2026, 2, 27))
     assert recorded(area) == before
-    record_basis(area, 2025, "235", 5_800, 400)  # on the same dates: accepted
-    assert recorded(area) == before + 1
+    record_basis(area, 2025, "235", 5_800, 400)  # counted again on the same dates
+    area.close_year(AREA, 2025, on=date(2026, 2, 27))
+    assert area.ledger_state(AREA, 2025)["closed_on"] == "2026-02-27"

@@ -269,14 +269,6 @@ class Ledger(Aggregate):
                 )
             check_text(getattr(basis, f"{field}_source"), f"the {field} figure's source")
         data = basis.to_dict()
-        for other in self.bases.values():
-            for key in ("population_reference_date", "unemployed_reference_date"):
-                if other["municipality"] != data["municipality"] and other[key] != data[key]:
-                    raise BasisDateError(
-                        f"the {key.replace('_', ' ')} of {data['municipality']} is {data[key]},"
-                        f" but {other['municipality']} was counted on {other[key]}: every"
-                        " municipality of a split is counted on the same date"
-                    )
         self._basis_recorded(on, data)
 
     @event("BasisRecorded")
@@ -370,7 +362,16 @@ class Ledger(Aggregate):
             raise MissingBasisError(
                 f"no allocation basis for {', '.join(missing)} in {self.area} {self.year}"
             )
-        bases = [MunicipalBasis.from_dict(self.bases[code.code]) for code in self.municipalities]
+        rows = [self.bases[code.code] for code in self.municipalities]
+        for key in ("population_reference_date", "unemployed_reference_date"):
+            dates = {row["municipality"]: row[key] for row in rows}
+            if len(set(dates.values())) > 1:
+                counted = ", ".join(f"{town} on {day}" for town, day in sorted(dates.items()))
+                raise BasisDateError(
+                    f"the {key.replace('_', ' ')}s differ ({counted}): every municipality of a"
+                    " split is counted on the same date; record the bases again before the split"
+                )
+        bases = [MunicipalBasis.from_dict(row) for row in rows]
         return split_cost(self.net_cost, bases, weights)
 
     def settlement(self, split: CostSplit) -> dict[str, Any]:
