@@ -384,6 +384,19 @@ basis_files = _mostly(
 )
 OUTPUTS: list[Token] = [NewPath("no/out.txt"), Folder(None, ()), Store()]
 outputs = _mostly(st.just(NewPath("out.txt")), st.one_of(st.sampled_from(OUTPUTS), texts))
+#: Key files and bundles: PEM-looking text, keys of the wrong kind, zip files, any bytes.
+key_files = st.one_of(
+    st.sampled_from(
+        [
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            b"-----BEGIN PUBLIC KEY-----\n\n-----END PUBLIC KEY-----\n",
+            b"PK\x03\x04" + bytes(40),
+            b"",
+        ]
+    ),
+    st.binary(max_size=120),
+).map(lambda content: File("key.pem", content))
+file_arguments = st.one_of(key_files, st.sampled_from(OUTPUTS), texts)
 
 # Command lines ----------------------------------------------------------------------------------
 
@@ -442,12 +455,23 @@ GRAMMARS: dict[tuple[str, ...], tuple[list[st.SearchStrategy[Token]], Options]] 
         {
             "--db": READ_DB,
             "--anchor": anchors,
+            "--public-key": file_arguments,
+            "--strict": None,
             "--read-model": read_model_urls,
             "--format": formats,
         },
     ),
     ("audit", "history"): ([identifiers], {"--db": READ_DB, "--format": formats}),
-    ("audit", "seal"): ([], {"--db": READ_DB}),
+    ("audit", "seal"): ([], {"--db": READ_DB, "--signing-key": file_arguments}),
+    ("audit", "export"): (
+        [],
+        {"--db": READ_DB, "--year": years, "--out": outputs, "--signing-key": file_arguments},
+    ),
+    ("audit", "check-bundle"): ([file_arguments], {"--public-key": file_arguments}),
+    ("audit", "keygen"): ([], {"--out": outputs}),
+    ("privacy", "expire"): ([], {"--db": READ_DB, "--as-of": dates, "--dry-run": None}),
+    ("privacy", "rotate-master-key"): ([], {"--db": READ_DB, "--new-key-file": file_arguments}),
+    ("rules", "show"): ([texts], {"--db": READ_DB}),
     ("allocate",): (
         [],
         {
@@ -470,7 +494,13 @@ GRAMMARS: dict[tuple[str, ...], tuple[list[st.SearchStrategy[Token]], Options]] 
     ("store", "init"): ([], {"--db": stores(creates=True)}),
 }
 #: Options a subcommand needs to get past argparse; given most of the time, not always.
-REQUIRED: dict[tuple[str, ...], tuple[str, ...]] = {("allocate",): ("--net-cost", "--basis")}
+REQUIRED: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("allocate",): ("--net-cost", "--basis"),
+    ("audit", "export"): ("--year", "--out"),
+    ("audit", "keygen"): ("--out",),
+    ("privacy", "expire"): ("--as-of",),
+    ("privacy", "rotate-master-key"): ("--new-key-file",),
+}
 #: ``demo --scale``: always given, and never a scale that simulates more than a sliver of the
 #: area (the default, 1.0, takes a minute).
 DEMO_SCALES = st.sampled_from(

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from employment_domain.audit.signing import AnchorSigningKey, AnchorVerifyKey
-from employment_domain.cli.options import Subparsers, add_db_option, calendar_year
+from employment_domain.cli.options import Subparsers, UsageError, add_db_option, calendar_year
 from employment_domain.reports.evidence import check_bundle, export_bundle
 
 __all__ = ["add_actions", "signing_key"]
@@ -93,6 +93,8 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _keygen(arguments: argparse.Namespace) -> int:
+    if not arguments.out.name or arguments.out.is_dir():
+        raise UsageError(f"--out names the private key's file, not {str(arguments.out)!r}")
     key = AnchorSigningKey.generate()
     public = arguments.out.with_name(arguments.out.name + ".pub")
     descriptor = os.open(arguments.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
