@@ -50,6 +50,7 @@ from employment_domain.projections.runner import DEFAULT_PAGE_SIZE
 
 from employment_domain.area import EmploymentArea
 from employment_domain.clients.client import Client
+from employment_domain.store.init import init_store
 from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
@@ -315,6 +316,7 @@ def _postgres(base_url: str, arguments: argparse.Namespace) -> bool:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         store = f"{base_url}?schema={schema}"
+        init_store(store)
         area = EmploymentArea(store)
         events = write_history(area, arguments.events)
         raw = functools.partial(raw_postgres, base_url, schema)

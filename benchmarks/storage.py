@@ -18,7 +18,7 @@ from typing import Any
 
 from harness import Figure, interleaved
 
-from employment_domain import EmploymentArea
+from employment_domain import EmploymentArea, init_store
 from employment_domain.store.service import application_of
 
 _ON = date(2025, 3, 3)
@@ -112,8 +112,11 @@ def command_path(stores: _Stores, *, commands: int, runs: int, kind: str) -> lis
 
 
 def _pg_url(stores: _Stores) -> str:
+    """A new PostgreSQL store for the library, initialised as 'store init' does."""
     assert stores.postgres_url is not None
-    return f"{stores.postgres_url}?schema={stores.postgres_schema()}"
+    url = f"{stores.postgres_url}?schema={stores.postgres_schema()}"
+    init_store(url)
+    return url
 
 
 def _raw_command(

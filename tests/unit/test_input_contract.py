@@ -8,6 +8,7 @@ take 24 s and 2.7 GB).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from employment_domain import EmploymentArea, Money, Period, default_parameters
 from employment_domain.commands.clients import ClientImportError
-from employment_domain.commands.contract import InputBounds, InputBoundsError
+from employment_domain.commands.contract import InputBounds, InputBoundsError, check_arguments
 
 START = date(2025, 3, 3)
 BOUNDS = InputBounds.in_force(default_parameters(), START)
@@ -205,3 +206,20 @@ def test_any_business_date_is_recorded_inside_the_window_and_refused_outside_it(
             assert not inside and area.head_position() == 0
         else:
             assert inside and area.head_position() == 1
+
+
+def test_every_control_character_is_refused_in_a_name_and_in_a_text_all_but_tab_and_newline() -> (
+    None
+):
+    parameters = default_parameters()
+    controls = [chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == "Cc"]
+    assert len(controls) == 65
+    for character in controls:
+        with pytest.raises(InputBoundsError, match=f"U\\+{ord(character):04X}"):
+            check_arguments(parameters, {"on": START, "district": f"a{character}b"})
+        if character in "\t\n":
+            check_arguments(parameters, {"on": START, "reason": f"a{character}b"})
+        else:
+            with pytest.raises(InputBoundsError):
+                check_arguments(parameters, {"on": START, "reason": f"a{character}b"})
+    check_arguments(parameters, {"on": START, "district": "Matinkylä – Olari ÅÄÖ 😀"})

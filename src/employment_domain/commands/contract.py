@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-import unicodedata
+import re
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -52,12 +53,18 @@ _EARLIEST_LIFE_DATE = date(1900, 1, 1)
 AMOUNT_FIELDS = frozenset({"amount", "estimated_value", "unit_price", "value_cap", "net_cost"})
 #: Fields that hold a year, which must lie within the window of business dates.
 YEAR_FIELDS = frozenset({"year", "adjusts_year"})
-#: Control characters allowed in free text (not in names): line breaks and tabs.
-_TEXT_CONTROLS = frozenset("\n\t")
+#: Control characters (Unicode category Cc): none in a name; in free text, all but the tab and
+#: the line break.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: The date whose parameters give the bounds of a command that carries no business date.
 _FALLBACK_DAY = date(2025, 1, 1)
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: The bounds already read, by parameters (weakly, so that they go with their parameters) and day.
+_BOUNDS: weakref.WeakKeyDictionary[Parameters, dict[date, InputBounds]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class InputBoundsError(EmploymentDomainError, ValueError):
@@ -106,8 +113,19 @@ def check_arguments(parameters: Parameters, arguments: Mapping[str, Any]) -> Non
     """Refuse the first argument outside the bounds in force at the arguments' business date."""
     given = arguments.get("on")
     on: date | None = given if _is_day(given) else None
-    bounds = InputBounds.in_force(parameters, on if on is not None else _FALLBACK_DAY)
-    _Walker(bounds).mapping(arguments, on)
+    _Walker(_bounds(parameters, on if on is not None else _FALLBACK_DAY)).mapping(arguments, on)
+
+
+def _bounds(parameters: Parameters, day: date) -> InputBounds:
+    """The bounds in force on ``day``, read once per set of parameters and day: a bulk import
+    checks every row, and reading nine parameters for each row cost a quarter of its speed."""
+    known = _BOUNDS.setdefault(parameters, {})
+    bounds = known.get(day)
+    if bounds is None:
+        if len(known) > 10_000:
+            known.clear()
+        bounds = known[day] = InputBounds.in_force(parameters, day)
+    return bounds
 
 
 def bounded(
@@ -209,13 +227,11 @@ class _Walker:
             raise InputBoundsError(
                 f"{field} is {len(value)} characters long; at most {limit} are allowed"
             )
-        for character in value:
-            if unicodedata.category(character) == "Cc" and not (
-                long and character in _TEXT_CONTROLS
-            ):
-                raise InputBoundsError(
-                    f"{field} holds the control character U+{ord(character):04X}; it is refused"
-                )
+        found = (_CONTROL_IN_TEXT if long else _CONTROL).search(value)
+        if found is not None:
+            raise InputBoundsError(
+                f"{field} holds the control character U+{ord(found.group()):04X}; it is refused"
+            )
 
     def year(self, field: str, value: int) -> None:
         first, last = self.bounds.earliest.year, self.bounds.latest.year
