@@ -1,13 +1,24 @@
 """Hypothesis strategies for the library's values, for developers who property-test rules on it.
 
-Names are plural nouns and bounds are keyword-only, as Hypothesis's own strategies. Importing this
-module needs Hypothesis (the ``testing`` extra); the library itself never imports it.
+Names are plural nouns of what they return and bounds are keyword-only, as Hypothesis's own
+strategies: ``cost_split_weights()`` gives :class:`SplitWeights`, ``money_split_weights()``
+gives the lists of whole-number weights that :meth:`Money.split` takes. ``split_weights`` is the
+old name of ``money_split_weights`` and stays as an alias, so tests written against 0.2.0 keep
+running; it never gave :class:`SplitWeights`, which its name suggested.
+
+:data:`TYPE_STRATEGIES` says which strategy stands for which value type; importing
+``employment_domain.testing`` registers them with Hypothesis, so that ``st.from_type(Money)``
+and ``st.builds`` over annotated fields draw valid values instead of failing on a refused one.
+Importing this module needs Hypothesis (the ``testing`` extra); the library itself never imports
+it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import NAMESPACE_OID, UUID, uuid5
 
 import attrs
@@ -30,16 +41,19 @@ from employment_domain.values import (
 )
 
 __all__ = [
+    "TYPE_STRATEGIES",
     "allocation_bases",
     "business_dates",
     "business_ids",
     "cost_split_weights",
     "ledgers",
+    "money_split_weights",
     "moneys",
     "municipalities",
     "periods",
     "personal_identity_codes",
     "procurement_contracts",
+    "register_type_strategies",
     "split_weights",
 ]
 
@@ -60,13 +74,19 @@ def municipalities(*, codes: list[str] | None = None) -> st.SearchStrategy[Munic
     return st.sampled_from(known_municipalities())
 
 
-def split_weights(
+def money_split_weights(
     *, min_size: int = 1, max_size: int = 12, max_value: int = 1_000_000
 ) -> st.SearchStrategy[list[int]]:
-    """Lists of non-negative whole-number weights, never all zero."""
+    """Lists of non-negative whole-number weights, never all zero: what :meth:`Money.split`
+    takes. For the two weights of the cost split, see :func:`cost_split_weights`."""
     return st.lists(
         st.integers(min_value=0, max_value=max_value), min_size=min_size, max_size=max_size
     ).filter(lambda weights: any(weights))
+
+
+#: The old name of :func:`money_split_weights` (lists of integers, not :class:`SplitWeights`),
+#: kept so that tests written against 0.2.0 keep running; new tests use the new name.
+split_weights = money_split_weights
 
 
 def business_dates(
@@ -150,7 +170,8 @@ def allocation_bases(
 
 
 def cost_split_weights(*, places: int = 3) -> st.SearchStrategy[SplitWeights]:
-    """Split weights with up to ``places`` decimals that sum to exactly 1 (0.5 and 0.5 included)."""
+    """:class:`SplitWeights` of the cost split with up to ``places`` decimals that sum to exactly 1
+    (0.5 and 0.5 included); ``st.from_type(SplitWeights)`` draws these too."""
     scale = 10**places
     return st.integers(min_value=0, max_value=scale).map(
         lambda part: SplitWeights(
@@ -299,3 +320,27 @@ def procurement_contracts(
         return procurement
 
     return contracts()
+
+
+#: The strategy that stands for each value type, registered with Hypothesis when
+#: ``employment_domain.testing`` is imported. Without them ``st.from_type(Money)`` would build
+#: the attrs class from arbitrary field values, which the type refuses (floats, sub-cent
+#: amounts, unknown municipality codes, bad check characters, weights that do not sum to 1).
+TYPE_STRATEGIES: Mapping[type[Any], st.SearchStrategy[Any]] = {
+    Money: moneys(),
+    MunicipalityCode: municipalities(),
+    BusinessId: business_ids(),
+    PersonalIdentityCode: personal_identity_codes(),
+    Period: periods(),
+    SplitWeights: cost_split_weights(),
+}
+
+
+def register_type_strategies() -> None:
+    """Register :data:`TYPE_STRATEGIES` with Hypothesis (``st.register_type_strategy``).
+
+    ``import employment_domain.testing`` calls it; calling it again changes nothing. A test that
+    wants other values for a type registers its own strategy afterwards, which replaces ours.
+    """
+    for value_type, strategy in TYPE_STRATEGIES.items():
+        st.register_type_strategy(value_type, strategy)
