@@ -232,20 +232,39 @@ def test_a_store_locked_by_another_writer_is_refused_with_a_clear_message(
 
 
 def test_an_interrupted_demo_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    """The interrupt comes once the demo has written its first weekly batch, a point the store
+    itself reports, rather than after a sleep that a loaded machine may outlast."""
+    store = tmp_path / "a.db"
     process = subprocess.Popen(
-        [sys.executable, "-m", "employment_domain", "demo", "--db", str(tmp_path / "a.db")],
+        [sys.executable, "-m", "employment_domain", "demo", "--db", str(store), "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not (tmp_path / "a.db").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 120
+    while _events_in(store) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the demo is still writing when it is interrupted"
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=120)
     assert process.returncode == 130
     assert "Traceback" not in err and "interrupted" in err
+
+
+def _events_in(store: Path) -> int:
+    """How many events the store holds, read without taking a writer's lock; 0 before it has
+    its table."""
+    if not store.exists():
+        return 0
+    try:
+        connection = sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True, timeout=0.1)
+        try:
+            row = connection.execute("SELECT count(*) FROM stored_events").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return 0
+    return int(row[0])
 
 
 BASIS = "municipality,population_18_64,unemployed_broad\n049,210450,22300\n235,5690,690\n"
