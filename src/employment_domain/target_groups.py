@@ -23,7 +23,7 @@ __all__ = [
     "unemployed_since",
 ]
 
-#: Every group name :func:`derive_target_groups` may return (shared/docs/domain.md §7).
+#: Every group name :func:`derive_target_groups` may return (docs/domain.md §7).
 TARGET_GROUPS: tuple[str, ...] = (
     "young",
     "young_statistics",

@@ -131,3 +131,13 @@ def test_an_anchor_with_a_forged_signature_is_refused(key: AnchorSigningKey) -> 
         SignedAnchor.parse(str(forged)).verify(key.verify_key)
     with pytest.raises(AnchorSignatureError, match="no signature"):
         SignedAnchor.parse(str(anchor.anchor))
+
+
+def test_the_same_history_exported_twice_gives_the_same_bundle_byte_for_byte(
+    tmp_path: Path, key: AnchorSigningKey
+) -> None:
+    shutil.copy(RELEASE / "area.db", tmp_path / "area.db")
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    export_bundle(str(tmp_path / "area.db"), year=2025, out=first, signing_key=key)
+    export_bundle(str(tmp_path / "area.db"), year=2025, out=second, signing_key=key)
+    assert first.read_bytes() == second.read_bytes()

@@ -15,7 +15,7 @@ PYPROJECT = Path(__file__).parent.parent.parent / "pyproject.toml"
 def test_the_entry_point_names_the_kits_registration() -> None:
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
     hook = project["entry-points"]["hypothesis"]["employment_domain"]
-    assert hook == "employment_domain.testing:register_type_strategies"
+    assert hook == "employment_domain.testing.plugin:register"
 
 
 def test_from_type_draws_library_values_in_a_process_that_never_imports_the_kit() -> None:

@@ -209,7 +209,7 @@ class Client(ClientState, Aggregate):
 
     def restart_job_search(self, *, on: date, parameters: Parameters) -> None:
         """Start a new job search; it has an initial interview only if the previous one ended
-        at least ``repeat_initial_interview_months`` earlier (380/2023, domain.md §2.3)."""
+        at least ``repeat_initial_interview_months`` earlier (380/2023, docs/domain.md §2.3)."""
         day = check_business_date(on, "restarting the job search")
         ended_on = self.job_search.ended_on
         if ended_on is None:

@@ -55,7 +55,7 @@ __all__ = [
     "upcast_started_v1_v2",
 ]
 
-#: The employment plan and the plans that replace it (domain.md §2.4).
+#: The employment plan and the plans that replace it (docs/domain.md §2.4).
 PLAN_TYPES = ("employment", "activation", "multi_agency", "integration")
 EMPLOYMENT_KINDS = ("open_market", "subsidised")
 EMPLOYMENT_TERMS = ("permanent", "fixed_term")

@@ -4,8 +4,8 @@ structural-change case with its dismissals.
 Hiring links the two sides: when a jobseeker's path finds work, :meth:`EmployerScripts.hire`
 picks a registered employer and schedules the employer's acts that go with it (a vacancy filled
 by the client, a wage subsidy decided before a subsidised job starts). The structural-change case
-follows domain.md §8: change negotiations notified, then dismissals of at least ten employees on
-one notice, several of them 55 or older with five years' service and so entitled to
+follows docs/domain.md §8: change negotiations notified, then dismissals of at least ten employees
+on one notice, several of them 55 or older with five years' service and so entitled to
 change-security training.
 """
 

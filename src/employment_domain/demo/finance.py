@@ -3,8 +3,9 @@
 Amounts are euros at scale 1.0 and are scaled with the population, so a small demo still has a
 consistent ledger: staff, premises, ICT and support services and other costs are fixed monthly
 postings, and purchased services are whatever the approved invoices of the contracts come to.
-Together they make about 21 M€ at scale 1.0, the operating costs of the seed (domain.md §3.1).
-All figures are demo figures, not the area's accounts or official statistics.
+Together they make about 21 M€ at scale 1.0, the operating costs of the seed
+(docs/domain.md §3.1). All figures are demo figures, not the area's accounts or official
+statistics.
 """
 
 from __future__ import annotations
@@ -140,14 +141,16 @@ _PREMISES = (("Matinkylä office (Iso Omena)", 690_000), ("Leppävaara office (S
 _ICT_AND_SUPPORT = 1_440_000  # the city's ICT and support services, charged internally
 _OTHER = 420_000  # interpretation, travel, staff training, marketing
 _ESF_PROJECT = 180_000  # an ESF+ project's funding, paid in June and December
-_OTHER_AREAS = 36_000  # services billed to other employment areas (domain.md §3.5), quarterly
+# Services billed to other employment areas (docs/domain.md §3.5), quarterly.
+_OTHER_AREAS = 36_000
 #: State subsidies the municipalities received for employment services, for comparison:
-#: ≈ 29.6 M€ in the seed (domain.md §3.1), shared here in proportion to the 18–64 population.
+#: ≈ 29.6 M€ in the seed (docs/domain.md §3.1), shared here in proportion to the 18–64
+#: population.
 _STATE_SUBSIDIES = ((ESPOO, 28_800_000), (KAUNIAINEN, 800_000))
 _BUDGET = 21_000_000  # the year's budgeted net cost, the basis of the monthly advances
 _PERSON_YEARS = ((StaffFunction.CUSTOMER_SERVICE, 212), (StaffFunction.SUPPORT_SERVICES, 24))
 
-# The allocation basis. Populations are domain.md §4's (Espoo 326,280 at the end of 2025,
+# The allocation basis. Populations are docs/domain.md §4's (Espoo 326,280 at the end of 2025,
 # Kauniainen ≈ 10,250); the 18–64 shares (64.5 %, and 55.5 % in the older Kauniainen) and the
 # broad unemployment (the unemployed of §4 plus ≈ 25 % more in services and wage-subsidised
 # work, §3.2; Kauniainen at its ≈ 3 % share of the area's jobseekers) are derived for the demo.

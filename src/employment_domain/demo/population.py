@@ -2,7 +2,7 @@
 
 Everything here is drawn from one seeded ``random.Random`` and named by ``uuid5`` ids derived from
 the seed and a counter, so the same seed and scale always give the same population. The shares
-follow shared/docs/domain.md §4 and §7 where the brief has a figure (under-25 and 50+ shares,
+follow docs/domain.md §4 and §7 where that page has a figure (under-25 and 50+ shares,
 Espoo ≈ 97 % of clients, about 40 % long-term unemployed); the rest are demo assumptions, marked
 as such, and none of it is an official statistic.
 """
@@ -80,8 +80,8 @@ class Volumes:
         """The volumes at ``scale``: about 30,000 jobseekers and 300 employers at 1.0.
 
         The transferred stock (≈ 18,500) and the year's new job searches (≈ 11,500) add up to the
-        ≈ 30,000 jobseekers of domain.md §4. The structural-change case always dismisses at least
-        12, so it reaches the threshold of 10 at any scale.
+        ≈ 30,000 jobseekers of docs/domain.md §4. The structural-change case always dismisses at
+        least 12, so it reaches the threshold of 10 at any scale.
         """
         return cls(
             transferred=max(20, round(18_500 * scale)),
@@ -155,10 +155,10 @@ def business_id_from(number: int) -> BusinessId | None:
     return None if check is None else BusinessId(f"{digits}-{check}")
 
 
-# -- shares (demo assumptions unless a comment cites domain.md) ---------------------------------
+# -- shares (demo assumptions unless a comment cites docs/domain.md) ----------------------------
 
 #: Age bands of jobseekers: under 25 ≈ 9 % and 50+ ≈ 32 % of Espoo's unemployed (Nov 2025,
-#: domain.md §4); the bands in between are a demo assumption.
+#: docs/domain.md §4); the bands in between are a demo assumption.
 _AGE_BANDS: tuple[tuple[int, int, int], ...] = (
     (18, 24, 9),
     (25, 29, 12),

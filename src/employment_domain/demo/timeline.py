@@ -6,7 +6,7 @@ services with their start and end, work found and the end of the job search. The
 :class:`Agenda` ordered by business date, phase and drawing order; where each referral is produced
 is decided later, when the demo reaches its date, because it depends on the seats left. The
 probabilities are demo assumptions, tuned so that the year ends near the figures of
-shared/docs/domain.md §4.
+docs/domain.md §4.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class History:
 Hiring = Callable[[Person, date, str, str], tuple[UUID | None, date | None]]
 
 # -- demo assumptions ----------------------------------------------------------------------------
-_INTERVIEW_ON_TIME = 0.72  # KEHA 2025: the 5-day deadline is widely missed (domain.md §2.3)
+_INTERVIEW_ON_TIME = 0.72  # KEHA 2025: the 5-day deadline is widely missed (docs/domain.md §2.3)
 _DISCUSSION_ON_TIME = 0.82
 #: Monthly chance of finding work, by where the jobseeker stands (a weak labour market, 2025).
 _EMPLOYMENT_HAZARD = {"new": 0.062, "short": 0.04, "long": 0.02, "dismissed": 0.055}
@@ -233,7 +233,7 @@ class JobseekerScripts:
         search_until = min(leaving.day, beyond) if leaving.ends_search else beyond
         for step in range(rng.choice((0, 1, 2, 2, 3, 4)) if person.origin == "new" else 0):
             extra = working_day(last + timedelta(days=14 * (step + 1) - rng.randint(0, 3)))
-            if extra < search_until:  # the intensified start of 2025 (domain.md §2.3)
+            if extra < search_until:  # the intensified start of 2025 (docs/domain.md §2.3)
                 add(extra, Phase.PROCESS, "supplementary", cid)
         for number, day in enumerate(self._discussions(last, search_until)):
             add(max(day, self.first_day), Phase.PROCESS, "discussion", cid)

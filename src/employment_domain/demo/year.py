@@ -1,7 +1,7 @@
 """The demo year: a whole year of the Espoo–Kauniainen employment area simulated into a store.
 
 ``run_demo`` generates the jobseekers, employers, contracts and ledger postings of a year from one
-seed (shared/docs/domain.md §4 for the volumes), transfers the TE office's jobseekers with their
+seed (docs/domain.md §4 for the volumes), transfers the TE office's jobseekers with their
 record, then runs the year day by day through the library's own aggregates and rules: initial
 interviews and discussions, referrals routed by the rulebook with capacity facts from the
 contracts (so routing moves on when a contract's seats run out), services, work found, vacancies,
@@ -11,9 +11,9 @@ split between Espoo and Kauniainen. The same seed and scale always write the sam
 The transferred jobseekers' job searches started before the year (on 2.5.2022 at the earliest,
 when the Nordic service model came into force), with their initial interview and discussions
 recorded on those dates, so that about 40 % of the year-end unemployed are long-term as in
-domain.md §4. The deadlines of those earlier acts need the process parameters before 2025, which
-``rules/parameters`` does not hold yet; the demo itself never asks for them, and its deadline
-figures count the job searches started in the year.
+docs/domain.md §4. The deadlines of those earlier acts need the process parameters before 2025,
+which ``rules/parameters`` does not hold yet; the demo itself never asks for them, and its
+deadline figures count the job searches started in the year.
 """
 
 from __future__ import annotations

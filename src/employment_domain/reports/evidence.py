@@ -42,6 +42,8 @@ __all__ = ["BUNDLE_FORMAT", "BundleCheck", "BundleError", "check_bundle", "expor
 BUNDLE_FORMAT = "employment-area-evidence/1"
 _MANIFEST, _MANIFEST_SIGNATURE = "manifest.json", "manifest.sig"
 _CONTEXT = b"employment_domain evidence manifest v1\0"
+#: The time every entry of a bundle carries: the earliest a ZIP file can hold.
+_ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class BundleError(EmploymentDomainError):
@@ -137,11 +139,11 @@ def export_bundle(
     try:
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             for name, data in sorted(contents.items()):
-                bundle.writestr(name, data)
-            bundle.writestr(_MANIFEST, manifest_bytes)
+                _write(bundle, name, data)
+            _write(bundle, _MANIFEST, manifest_bytes)
             if signing_key is not None:
                 signature = signing_key.key.sign(_CONTEXT + manifest_bytes)
-                bundle.writestr(_MANIFEST_SIGNATURE, signature.hex() + "\n")
+                _write(bundle, _MANIFEST_SIGNATURE, (signature.hex() + "\n").encode("ascii"))
     except OSError as error:
         raise BundleError(f"cannot write the bundle {str(out)!r}: {error.strerror}") from None
     return manifest
@@ -223,6 +225,15 @@ def _parameter_files() -> list[Any]:
         (item for item in folder.iterdir() if item.name.endswith(".yaml")),
         key=lambda item: item.name,
     )
+
+
+def _write(bundle: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """One entry, stamped with a fixed time rather than the clock's, so that the same history
+    exported twice gives the same bundle, byte for byte."""
+    info = zipfile.ZipInfo(name, date_time=_ENTRY_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with bundle.open(info, "w") as entry:
+        entry.write(data)
 
 
 def _json(data: Any) -> bytes:

@@ -4,7 +4,9 @@ A condition is a small tree (``all``, ``any``, ``not``, and tests of one fact) p
 against a catalogue of typed facts, so a rule that tests an unknown fact or compares a yes/no fact
 with a number is refused when the rulebook loads, not when a client is routed. The same tree is
 evaluated three ways: compiled to Python closures (the reference evaluator), partially on a few
-known facts (the lint and the loader's invariants), and with reasons (explanations).
+known facts (the lint and the loader's invariants), and with reasons (explanations). The parser,
+the evaluators and the words for each operator change together whenever an operator is added or
+changed, so this module is one concept (the condition language) even where it runs past 450 lines.
 """
 
 from __future__ import annotations
@@ -138,6 +140,43 @@ class FactDefinition:
             )
         return None, f"{self.name} is free text and cannot be tested by a rule"
 
+    def impossible(self, op: str, value: Any) -> str | None:
+        """Why the test ``op value`` on this fact cannot mean what it says, or None.
+
+        A value the fact never takes, with any operator (``age: 200``, ``age: {in: [200, 300]}``,
+        ``age: {ne: 200}``), is a typo more often than a choice, and the lint would call the rule
+        never-firing only long after it was written; so is a bound no value in range passes
+        (``age: {gt: 100}``). A bound every value passes (``age: {le: 100}``) states the range
+        and stands. Enumerations refuse values outside their list in :meth:`literal`.
+        """
+        if self.type != "integer" or (self.minimum is None and self.maximum is None):
+            return None
+        low, high = self.minimum, self.maximum
+        if op in _ORDER_OPS:
+            never = (
+                (op == "lt" and low is not None and value <= low)
+                or (op == "le" and low is not None and value < low)
+                or (op == "gt" and high is not None and value >= high)
+                or (op == "ge" and high is not None and value > high)
+            )
+            if never:
+                return (
+                    f"'{self.name} {_WORDS[op]} {value}' never holds: {self.name} {self._range()}"
+                )
+            return None
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if (low is not None and item < low) or (high is not None and item > high):
+                return f"{item} is not a value of {self.name}, which {self._range()}"
+        return None
+
+    def _range(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"runs from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"is at least {self.minimum}"
+        return f"is at most {self.maximum}"
+
     def unliteral(self, value: Any) -> Any:
         """The value as a rule file writes it (money back to euros with cents)."""
         return str(Money.from_cents(value).amount) if self.type == "money" else value
@@ -177,12 +216,20 @@ Condition = FactTest | All | AnyOf | Not
 
 
 def parse_condition(
-    raw: object, catalogue: Mapping[str, FactDefinition], where: str, problems: list[str]
+    raw: object,
+    catalogue: Mapping[str, FactDefinition],
+    where: str,
+    problems: list[str],
+    *,
+    archived: bool = False,
 ) -> Condition | None:
     """The condition written in ``raw``; every mistake is added to ``problems`` with ``where``.
 
     A mapping of several facts means all of them; ``fact: value`` tests equality and
     ``fact: {op: value, ...}`` applies every operator given (eq, ne, lt, le, gt, ge, in, not_in).
+    A value the fact cannot take is refused (:meth:`FactDefinition.impossible`), except in an
+    ``archived`` text: earlier releases let such values through, and a rulebook that decided
+    must load as it was written so that its decisions can be re-checked.
     """
     if not isinstance(raw, dict) or not raw:
         problems.append(f"{where}: a condition is a non-empty mapping, not {raw!r}")
@@ -194,12 +241,14 @@ def parse_condition(
             return None
         key, body = next(iter(raw.items()))
         if key == "not":
-            part = parse_condition(body, catalogue, where, problems)
+            part = parse_condition(body, catalogue, where, problems, archived=archived)
             return None if part is None else Not(part)
         if not isinstance(body, list) or (key == "any" and not body):
             problems.append(f"{where}: {key!r} takes a list of conditions, not {body!r}")
             return None
-        parsed = [parse_condition(item, catalogue, where, problems) for item in body]
+        parsed = [
+            parse_condition(item, catalogue, where, problems, archived=archived) for item in body
+        ]
         if any(part is None for part in parsed):
             return None
         parts = tuple(part for part in parsed if part is not None)
@@ -207,7 +256,7 @@ def parse_condition(
     tests: list[Condition] = []
     ok = True
     for fact, spec in raw.items():
-        for test in _parse_tests(fact, spec, catalogue, where, problems):
+        for test in _parse_tests(fact, spec, catalogue, where, problems, archived):
             if test is None:
                 ok = False
             else:
@@ -223,6 +272,7 @@ def _parse_tests(
     catalogue: Mapping[str, FactDefinition],
     where: str,
     problems: list[str],
+    archived: bool,
 ) -> list[FactTest | None]:
     definition = catalogue.get(fact) if isinstance(fact, str) else None
     if definition is None:
@@ -241,13 +291,19 @@ def _parse_tests(
             problems.append(f"{where}: {fact} ({definition.type}) cannot be tested with {op!r}")
             tests.append(None)
         else:
-            tests.append(_parse_value(definition, op, raw_value, where, problems))
+            tests.append(_parse_value(definition, op, raw_value, where, problems, archived))
     return tests
 
 
 def _parse_value(
-    definition: FactDefinition, op: str, raw: object, where: str, problems: list[str]
+    definition: FactDefinition,
+    op: str,
+    raw: object,
+    where: str,
+    problems: list[str],
+    archived: bool,
 ) -> FactTest | None:
+    value: Any
     if op in ("in", "not_in"):
         if not isinstance(raw, list) or not raw:
             problems.append(f"{where}: {definition.name} {op} needs a non-empty list, not {raw!r}")
@@ -259,10 +315,15 @@ def _parse_value(
                 problems.append(f"{where}: {error}")
                 return None
             values.append(value)
-        return FactTest(definition.name, op, tuple(sorted(set(values), key=repr)))
-    value, error = definition.literal(raw)
-    if error is not None:
-        problems.append(f"{where}: {error}")
+        value = tuple(sorted(set(values), key=repr))
+    else:
+        value, error = definition.literal(raw)
+        if error is not None:
+            problems.append(f"{where}: {error}")
+            return None
+    impossible = None if archived else definition.impossible(op, value)
+    if impossible is not None:
+        problems.append(f"{where}: {impossible}")
         return None
     return FactTest(definition.name, op, value)
 

@@ -341,7 +341,7 @@ def _parse_rule(
         problems += [f"{where}: {problem}" for problem in source_problems(raw, raw["reference"])]
     elif raw.get("status") not in (None, *STATUSES, *LEGACY_STATUSES):
         problems.append(f"{where}: status is not one of any release: {raw['status']!r}")
-    condition = parse_condition(raw["when"], facts, f"{where}: when", problems)
+    condition = parse_condition(raw["when"], facts, f"{where}: when", problems, archived=archived)
     outcome = _parse_outcome(raw["then"], facts, where, problems)
     if condition is not None and outcome is not None:
         _check_outcome_against_condition(outcome, condition, facts, where, problems)

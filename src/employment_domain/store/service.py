@@ -148,9 +148,10 @@ class RecordedEvent:
     """One event of the history as another system reads it to keep its own projection.
 
     ``position`` is the event's place in the one ordered history (1, 2, 3, … with possible gaps
-    where a write was rolled back); ``recorded_at`` is when the store recorded it (the clock of
-    the recording process, the only time the library takes from a clock); ``event`` is the
-    domain event itself, with its business date among its fields.
+    where a write was rolled back); ``recorded_at`` is when the event was made, by the clock of
+    the recording process in UTC (the only clock time in the history; the rules go by the
+    business date); ``event`` is the domain event itself, with its business date among its
+    fields.
     """
 
     position: int
