@@ -4,7 +4,7 @@ A projection declares its tables with SQLAlchemy Core (names prefixed ``rm_``) a
 with :func:`handles`. Handlers do not issue SQL: they read and change rows through the
 :class:`Page` they are given, which keeps the rows of the current page of notifications in
 memory and writes them in one statement per table when the runner commits the page together with
-the tracking position. One statement per event measured 1.9k events/s (shared/docs/baseline.md);
+the tracking position. One statement per event measured 1.9k events/s on this machine;
 writing per page is what lets a rebuild keep up with decoding.
 """
 

@@ -48,7 +48,7 @@ def contract(area: EmploymentArea, *, seats: int) -> UUID:
 
 
 def record_seed_basis(area: EmploymentArea) -> None:
-    # APPROXIMATE figures from shared/docs/domain.md §4 (see tests/unit/test_allocation.py):
+    # APPROXIMATE figures from docs/domain.md §4 (see tests/unit/test_allocation.py):
     # total populations stand in for the 18–64-year-olds, Espoo's unemployed jobseekers for its
     # broadly unemployed, and Kauniainen's unemployed are Espoo's rate applied to its population.
     for municipality, population, unemployed in (("049", 326_280, 17_842), ("235", 10_250, 560)):
@@ -59,10 +59,10 @@ def record_seed_basis(area: EmploymentArea) -> None:
             municipality=municipality,
             population_18_64=population,
             population_reference_date=date(2024, 12, 31),
-            population_source="approximate, shared/docs/domain.md §4",
+            population_source="approximate, docs/domain.md §4",
             unemployed_broad=unemployed,
             unemployed_reference_date=date(2025, 11, 30),
-            unemployed_source="approximate, shared/docs/domain.md §4",
+            unemployed_source="approximate, docs/domain.md §4",
         )
 
 

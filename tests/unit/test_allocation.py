@@ -29,10 +29,10 @@ def basis(code: str, population: int, unemployed: int) -> MunicipalBasis:
 
 
 def test_the_seed_scale_split_matches_the_hand_calculation() -> None:
-    # All figures are APPROXIMATE, taken from shared/docs/domain.md §3.1 and §4; none is a
+    # All figures are APPROXIMATE, taken from docs/domain.md §3.1 and §4; none is a
     # verified basis of the real invoice:
     # - net cost ≈ 21 M€ (SEED: operating costs at transfer, TEM calculation);
-    # - 18–64-year-olds: domain.md has no count, so the total populations stand in for them:
+    # - 18–64-year-olds: docs/domain.md has no count, so the total populations stand in for them:
     #   Espoo 326,280 (end of 2025, preliminary), Kauniainen ≈ 10,250;
     # - broadly unemployed: Espoo's unemployed jobseekers 17,842 (Nov 2025) stand in; Kauniainen
     #   has no separate figure, so Espoo's rate per inhabitant is applied to its population:

@@ -141,8 +141,7 @@ _PREMISES = (("Matinkylä office (Iso Omena)", 690_000), ("Leppävaara office (S
 _ICT_AND_SUPPORT = 1_440_000  # the city's ICT and support services, charged internally
 _OTHER = 420_000  # interpretation, travel, staff training, marketing
 _ESF_PROJECT = 180_000  # an ESF+ project's funding, paid in June and December
-# Services billed to other employment areas (docs/domain.md §3.5), quarterly.
-_OTHER_AREAS = 36_000
+_OTHER_AREAS = 36_000  # services billed to other areas (docs/domain.md §3.5), quarterly
 #: State subsidies the municipalities received for employment services, for comparison:
 #: ≈ 29.6 M€ in the seed (docs/domain.md §3.1), shared here in proportion to the 18–64
 #: population.
@@ -154,7 +153,7 @@ _PERSON_YEARS = ((StaffFunction.CUSTOMER_SERVICE, 212), (StaffFunction.SUPPORT_S
 # Kauniainen ≈ 10,250); the 18–64 shares (64.5 %, and 55.5 % in the older Kauniainen) and the
 # broad unemployment (the unemployed of §4 plus ≈ 25 % more in services and wage-subsidised
 # work, §3.2; Kauniainen at its ≈ 3 % share of the area's jobseekers) are derived for the demo.
-_SOURCE = "demo figure derived from shared/docs/domain.md §4; not an official statistic"
+_SOURCE = "demo figure derived from docs/domain.md §4; not an official statistic"
 _POPULATION_18_64 = ((ESPOO, 210_450), (KAUNIAINEN, 5_690))
 _BROAD_UNEMPLOYED_PROVISIONAL = ((ESPOO, 20_300), (KAUNIAINEN, 630))
 _BROAD_UNEMPLOYED = ((ESPOO, 22_300), (KAUNIAINEN, 690))
@@ -224,7 +223,7 @@ def schedule_finance(agenda: Agenda, *, year: int, scale: float, weights: SplitW
         what = f"ICT and support services {label}"
         cost(last, "ict_and_support_services", ict[index], "internal_charge", what, charge)
         if month % 3 == 0:
-            billed = "Billed to the home areas (domain.md §3.5)"
+            billed = "Billed to the home areas (docs/domain.md §3.5)"
             amount = scaled(_OTHER_AREAS // 4, factor)
             revenue(last, amount, "invoice", f"services to other areas {label}", billed)
         if month in (6, 12):

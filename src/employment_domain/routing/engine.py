@@ -1,7 +1,7 @@
 """The routing engines: durable_rules behind one narrow wrapper, and a plain-Python reference.
 
 This is the only module that imports durable_rules. durable_rules is unmaintained and has sharp
-edges (shared/docs/dependencies.md §3), so the wrapper keeps to what was checked there: one Host
+edges (checked by running it), so the wrapper keeps to what was found to work: one Host
 per process holding every rulebook version under its own ruleset name; a lock around every
 evaluation; routing decisions posted as events to one standing session per ruleset (an event is
 consumed by the one rule that fires, so the session holds nothing between decisions, and each

@@ -280,7 +280,7 @@ def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
 
     Every stored event of the library (aggregate events and snapshots) has ``mutate``; the
     Protocol check took over a third of ``repository.get`` on Python 3.11
-    (shared/docs/baseline.md §2).
+    (measured when the dependencies were chosen).
     """
     for domain_event in domain_events:
         aggregate = domain_event.mutate(aggregate)
