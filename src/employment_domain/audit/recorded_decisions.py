@@ -20,7 +20,13 @@ from employment_domain.routing.rulebook import RoutingError
 from employment_domain.store.service import AreaLike
 from employment_domain.topics import topics_of
 
-__all__ = ["RecordedDecision", "recorded_decisions", "verify_recorded_decisions"]
+__all__ = [
+    "DecisionRecheck",
+    "RecordedDecision",
+    "recheck_decisions",
+    "recorded_decisions",
+    "verify_recorded_decisions",
+]
 
 _REFERRED = list(topics_of(Client.ReferredToService))  # type: ignore[attr-defined]
 _PAGE = 5_000
@@ -53,23 +59,42 @@ def recorded_decisions(app: AreaLike) -> Iterator[RecordedDecision]:
             )
 
 
-def verify_recorded_decisions(app: AreaLike) -> list[Finding]:
-    """Re-run every recorded decision under the rulebook version it records.
+@attrs.frozen
+class DecisionRecheck:
+    """Recorded decisions re-run under the rulebook versions they record: how many, under which
+    versions, and a finding for each that no longer gives the recorded answer."""
 
-    An audit check of :data:`employment_domain.audit.replay.AuditCheck` shape; one finding per
-    decision that differs.
-    """
+    checked: int = 0
+    rulebook_versions: frozenset[str] = frozenset()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def matched(self) -> int:
+        """How many re-runs gave exactly the recorded answer."""
+        return self.checked - len(self.findings)
+
+
+def recheck_decisions(app: AreaLike, *, year: int | None = None) -> DecisionRecheck:
+    """Re-run every recorded decision (those of business year ``year`` when given; a decision
+    without a business date is always included) under the rulebook version it records."""
     if not isinstance(app, RoutingCommands):
         raise TypeError(f"decisions are verified in an EmploymentArea, not {app!r}")
-    findings = []
+    findings, versions, checked = [], set(), 0
     for recorded in recorded_decisions(app):
+        decision = recorded.decision
+        if (
+            year is not None
+            and decision.decided_on is not None
+            and decision.decided_on.year != year
+        ):
+            continue
+        checked += 1
+        versions.add(decision.rulebook_version)
         subject = f"client {recorded.client_id} referral {recorded.referral_id}"
         try:
-            check = app.verify_decision(recorded.decision)
+            check = app.verify_decision(decision)
         except RoutingError as error:
-            findings.append(
-                Finding("decisions", subject, f"cannot be re-run: {error}", recorded.decision)
-            )
+            findings.append(Finding("decisions", subject, f"cannot be re-run: {error}", decision))
             continue
         if not check.holds:
             findings.append(
@@ -77,8 +102,17 @@ def verify_recorded_decisions(app: AreaLike) -> list[Finding]:
                     "decisions",
                     subject,
                     "; ".join(check.differences),
-                    live=recorded.decision,
+                    live=decision,
                     expected=check.rerun,
                 )
             )
-    return findings
+    return DecisionRecheck(checked, frozenset(versions), tuple(findings))
+
+
+def verify_recorded_decisions(app: AreaLike) -> list[Finding]:
+    """Re-run every recorded decision under the rulebook version it records.
+
+    An audit check of :data:`employment_domain.audit.replay.AuditCheck` shape; one finding per
+    decision that differs.
+    """
+    return list(recheck_decisions(app).findings)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from employment_domain.audit.recorded_decisions import verify_recorded_decisions
+from employment_domain.audit.recorded_decisions import DecisionRecheck, recheck_decisions
 from employment_domain.cli import evidence
 from employment_domain.cli.evidence import signing_key
 from employment_domain.cli.options import (
@@ -112,7 +112,6 @@ def add_parser(commands: Subparsers) -> None:
 
 def _verify(arguments: argparse.Namespace) -> int:
     from employment_domain.audit.coverage import seal_records, unsealed_tail
-    from employment_domain.audit.recorded_decisions import recorded_decisions
     from employment_domain.audit.replay import replay
     from employment_domain.projections import all_projections
 
@@ -145,12 +144,18 @@ def _verify(arguments: argparse.Namespace) -> int:
         unbuilt = [name for name in names if name not in built]
         if built and unbuilt:
             notes.append(f"replay: {', '.join(unbuilt)} not built in the read model, not checked")
-        decisions = [recorded.decision for recorded in recorded_decisions(app)]
-        decision_findings = _guarded("decisions", lambda: verify_recorded_decisions(app))
+        recheck = DecisionRecheck()
+
+        def rechecked() -> list[Finding]:
+            nonlocal recheck
+            recheck = recheck_decisions(app)
+            return list(recheck.findings)
+
+        decision_findings = _guarded("decisions", rechecked)
         findings += decision_findings
         notes.append(
-            f"decisions: {len(decisions)} recorded decision(s) re-run under their rulebook"
-            f" version, {len(decisions) - len(decision_findings)} gave the recorded answer"
+            f"decisions: {recheck.checked} recorded decision(s) re-run under their rulebook"
+            f" version, {recheck.matched} gave the recorded answer"
         )
         position = app.head_position()
         seals = [record["position"] for record in seal_records(app)]
@@ -162,9 +167,9 @@ def _verify(arguments: argparse.Namespace) -> int:
         "events_replayed": position if built else 0,
         "projections": {"checked": built, "not_checked": unbuilt},
         "decisions": {
-            "checked": len(decisions),
-            "matched": len(decisions) - len(decision_findings),
-            "rulebook_versions": sorted({d.rulebook_version for d in decisions}),
+            "checked": recheck.checked,
+            "matched": recheck.checked - len(decision_findings),
+            "rulebook_versions": sorted(recheck.rulebook_versions),
         },
         "integrity": integrity,
         "seal_positions": seals,

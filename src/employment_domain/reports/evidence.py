@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from employment_domain.audit.coverage import seal_records, unsealed_tail
-from employment_domain.audit.recorded_decisions import recorded_decisions
+from employment_domain.audit.recorded_decisions import recheck_decisions
 from employment_domain.audit.seals import Anchor, latest_anchor, verify_history
 from employment_domain.audit.signing import (
     AnchorSignatureError,
@@ -80,23 +80,8 @@ def export_bundle(
             rows = report_rows(model, projection_named(name), year=year)
             contents[f"reports/{name}.json"] = _json(rows)
             contents[f"reports/{name}.csv"] = render(rows, "csv").encode("utf-8")
-        versions: dict[str, Any] = {}
-        checked = matched = 0
-        differences = []
-        for recorded in recorded_decisions(app):
-            decision = recorded.decision
-            if decision.decided_on is not None and decision.decided_on.year != year:
-                continue
-            checked += 1
-            check = app.verify_decision(decision)
-            matched += bool(check.holds)
-            if not check.holds:
-                differences.append(
-                    {"client_id": str(recorded.client_id), "differences": list(check.differences)}
-                )
-            version = decision.rulebook_version
-            if version not in versions:
-                versions[version] = app.rulebook_for(version)
+        recheck = recheck_decisions(app, year=year)
+        versions = {version: app.rulebook_for(version) for version in recheck.rulebook_versions}
         for version, rulebook in versions.items():
             contents[f"rulebooks/{version}.json"] = rulebook.canonical_text.encode("utf-8")
         anchor = latest_anchor(app)
@@ -121,7 +106,11 @@ def export_bundle(
         {
             "integrity": integrity,
             "unsealed_tail": tail,
-            "decisions": {"checked": checked, "matched": matched, "differences": differences},
+            "decisions": {
+                "checked": recheck.checked,
+                "matched": recheck.matched,
+                "differences": [finding.to_dict() for finding in recheck.findings],
+            },
             "rulebook_versions": sorted(versions),
         }
     )

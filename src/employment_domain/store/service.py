@@ -93,7 +93,7 @@ class AreaService(Application[UUID]):
             raise StoreError(
                 f"cannot open the event store {self.store_description!r}: {_first_line(error)}"
             ) from error
-        if postgres and not _has_event_table(self):
+        if postgres and not _has_event_table(self, self.store_description):
             self.close()
             raise StoreNotInitialisedError(
                 f"the PostgreSQL store {self.store_description!r} has no event tables; initialise"
@@ -287,7 +287,7 @@ def _project(aggregate: Any, domain_events: Iterable[Any]) -> Any:
     return aggregate
 
 
-def _has_event_table(app: Application[Any]) -> bool:
+def _has_event_table(app: Application[Any], description: str) -> bool:
     """Whether the store's event table exists (asked of the catalogue, so no error is logged)."""
     datastore = getattr(app.factory, "datastore", None)
     recorder = app.recorder
@@ -303,7 +303,7 @@ def _has_event_table(app: Application[Any]) -> bool:
             return cursor.fetchone() is not None
     except PersistenceError as error:
         raise StoreError(
-            f"cannot read the event store {app.name!r}: {_first_line(error)}"
+            f"cannot read the event store {description!r}: {_first_line(error)}"
         ) from error
 
 
