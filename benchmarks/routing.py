@@ -65,16 +65,16 @@ def if_elif(facts: dict[str, Any], on: date) -> str:
         return "integration_phase_clients_in_integration_services"
     if service == "job_placement":
         return "job_placement_in_house"
-    if service in OMNIA_TRAININGS and facts["omnia_contract_available"]:
+    if service in OMNIA_TRAININGS and facts["entity_contract_available"]:
         return "training_from_omnia"
-    if service in TRAININGS and facts["partner_cooperation"] != "none":
+    if service in TRAININGS and facts["partner_agreement"] != "none":
         return "training_with_a_partner_city"
     if service in TRAININGS and facts["purchase_contract_available"]:
         return "training_purchased"
     if service in GUIDANCE:
         if facts["in_house_capacity_left"]:
             return "guidance_in_house_while_capacity_left"
-        if facts["partner_cooperation"] != "none":
+        if facts["partner_agreement"] != "none":
             return "guidance_with_a_partner_city"
         if facts["purchase_contract_available"]:
             return "guidance_purchased"

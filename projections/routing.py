@@ -8,9 +8,13 @@ Table (SQLAlchemy Core, in the read-model database):
 
 The report gives either one row per service type, route and deciding rule (``by="rule"``), or, per
 service type, the referrals by way of production (``by="production"``): ``in_house`` for the
-area's own units (its offices, Ohjaamo, the multi-agency and integration services, Business
-Espoo), ``in_house_entity`` for Omnia (an in-house award without a tender), ``partner`` for the
-Helsinki and Vantaa cooperation, and ``purchased`` for a purchased service, with a ``total`` row.
+area's own units (its offices and its integration services), ``joint`` for services produced
+jointly with other authorities (the wellbeing services county and Kela), ``network`` for
+networks the area takes part in (a youth one-stop guidance centre, the employer services
+network), ``in_house_entity`` for an in-house entity (an award without a tender), ``partner``
+for another municipality or area under a cooperation agreement, and ``purchased`` for a
+purchased service, with a ``total`` row. Routes recorded under release 0.1.0's names count
+under the way of production they read as (``employment_domain.decisions.LEGACY_ROUTES``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select
 
 from employment_domain.clients.client import Client
-from employment_domain.decisions import Route
+from employment_domain.decisions import LEGACY_ROUTES, Route
 
 from .figures import percent
 from .projection import Page, Projection, event_class, handles
@@ -31,18 +35,20 @@ from .suppression import suppress, suppress_with_total_row
 __all__ = ["PRODUCTION", "PRODUCTION_OF_ROUTE", "Routing"]
 
 #: Ways of production in report order.
-PRODUCTION = ("in_house", "in_house_entity", "partner", "purchased")
-#: The way of production of each route.
+PRODUCTION = ("in_house", "joint", "network", "in_house_entity", "partner", "purchased")
+#: The way of production of each route, and of each route release 0.1.0 recorded.
 PRODUCTION_OF_ROUTE = {
     Route.IN_HOUSE.value: "in_house",
-    Route.OHJAAMO.value: "in_house",
-    Route.MULTI_AGENCY.value: "in_house",
     Route.INTEGRATION.value: "in_house",
-    Route.BUSINESS_ESPOO.value: "in_house",
-    Route.OMNIA.value: "in_house_entity",
-    Route.PARTNER_CITY.value: "partner",
+    Route.JOINT.value: "joint",
+    Route.NETWORK.value: "network",
+    Route.IN_HOUSE_ENTITY.value: "in_house_entity",
+    Route.PARTNER.value: "partner",
     Route.PURCHASED.value: "purchased",
 }
+PRODUCTION_OF_ROUTE.update(
+    {legacy: PRODUCTION_OF_ROUTE[route.value] for legacy, route in LEGACY_ROUTES.items()}
+)
 
 _metadata = MetaData()
 _REFERRED_TO_SERVICE = event_class(Client, "ReferredToService")
@@ -52,7 +58,8 @@ class Routing(Projection):
     """Routing decisions of referrals by service type, route and rule."""
 
     name = "routing"
-    version = 1
+    # 2: routes stored under their generic names (release 0.3.0).
+    version = 2
     metadata = _metadata
     decisions = Table(
         "rm_routing_decisions",
@@ -90,8 +97,8 @@ class Routing(Projection):
         """Referrals of ``year`` (all years by default) up to the business date ``through``.
 
         ``by="rule"``: rows of service_type, route, production, rule_id, referrals.
-        ``by="production"``: rows of service_type, in_house, in_house_entity, partner,
-        purchased, total and purchased_percent, and a last row whose service_type is
+        ``by="production"``: rows of service_type, in_house, joint, network, in_house_entity,
+        partner, purchased, total and purchased_percent, and a last row whose service_type is
         ``total``. In the published form referral counts under 5 are hidden (see suppression).
         """
         if options:

@@ -21,6 +21,6 @@ COACHING_CLIENT_FACTS: dict[str, Any] = {
     "district": "leppavaara",
     "in_house_capacity_left": True,
     "purchase_contract_available": False,
-    "omnia_contract_available": False,
-    "partner_cooperation": "none",
+    "entity_contract_available": False,
+    "partner_agreement": "none",
 }

@@ -16,7 +16,14 @@ import attrs
 
 from employment_domain.errors import EmploymentDomainError
 
-__all__ = ["Decision", "DecisionError", "Route", "trusted_decision"]
+__all__ = [
+    "LEGACY_ROUTES",
+    "Decision",
+    "DecisionError",
+    "Route",
+    "route_named",
+    "trusted_decision",
+]
 
 
 class DecisionError(EmploymentDomainError, ValueError):
@@ -24,18 +31,48 @@ class DecisionError(EmploymentDomainError, ValueError):
 
 
 class Route(StrEnum):
-    """Where a service is produced (DESIGN.md, routing outcomes)."""
+    """How a service is produced: by the area itself or with whom, named for what it means.
 
-    IN_HOUSE = (
-        "in_house"  # the area's own staff: Matinkylä or Leppävaara office, service point, remote
-    )
-    OHJAAMO = "ohjaamo"  # young people, with the Ohjaamo network
-    MULTI_AGENCY = "multi_agency"  # jointly with the wellbeing services county and Kela (TyM)
-    INTEGRATION = "integration"  # integration services in the integration phase
-    OMNIA = "omnia"  # Omnia, the in-house entity (sidosyksikkö), without tender
-    PARTNER_CITY = "partner_city"  # Helsinki or Vantaa under a cooperation agreement
+    The routes are the same for every employment area; who produces a service (the office, the
+    in-house entity, the partner, the network) is the decision's ``unit``, named by the area's
+    rule files. Release 0.1.0 recorded routes named for Espoo–Kauniainen's partners; they read
+    as the generic routes of :data:`LEGACY_ROUTES`.
+    """
+
+    IN_HOUSE = "in_house"  # the area's own staff: its offices, service points, remote service
+    INTEGRATION = "integration"  # the area's own integration services (681/2023)
+    JOINT = "joint"  # jointly with other authorities: the wellbeing services county and Kela
+    NETWORK = "network"  # in a network the area takes part in (a youth one-stop guidance centre)
+    IN_HOUSE_ENTITY = "in_house_entity"  # an in-house entity (sidosyksikkö), without a tender
+    PARTNER = "partner"  # another municipality or area under a cooperation agreement
     PURCHASED = "purchased"  # a purchased service under a named procurement
-    BUSINESS_ESPOO = "business_espoo"  # employer services in the Business Espoo network
+
+
+#: The routes release 0.1.0 recorded, named for Espoo–Kauniainen's partners, and the generic
+#: route each reads as: decisions stored under them load, replay and re-check unchanged.
+LEGACY_ROUTES: dict[str, Route] = {
+    "ohjaamo": Route.NETWORK,
+    "business_espoo": Route.NETWORK,
+    "multi_agency": Route.JOINT,
+    "omnia": Route.IN_HOUSE_ENTITY,
+    "partner_city": Route.PARTNER,
+}
+
+
+def route_named(value: object) -> Route:
+    """The route named by ``value``: a route's own name or one release 0.1.0 recorded.
+
+    Raises :class:`DecisionError` naming the routes when ``value`` names none.
+    """
+    if isinstance(value, Route):
+        return value
+    if isinstance(value, str):
+        if value in Route._value2member_map_:
+            return Route(value)
+        if value in LEGACY_ROUTES:
+            return LEGACY_ROUTES[value]
+    known = ", ".join(route.value for route in Route)
+    raise DecisionError(f"unknown route {value!r}; the routes are {known}")
 
 
 def _check_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -47,10 +84,7 @@ def _to_route(value: object) -> Route:
     """The route named by ``value``; a Route is taken as it is, since calling Route is slow."""
     if isinstance(value, Route):
         return value
-    if isinstance(value, str) and value in Route._value2member_map_:
-        return Route(value)
-    known = ", ".join(route.value for route in Route)
-    raise DecisionError(f"unknown route {value!r}; the routes are {known}")
+    return route_named(value)
 
 
 @attrs.frozen

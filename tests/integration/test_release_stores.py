@@ -14,11 +14,14 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
+from employment_domain.projections.routing import PRODUCTION_OF_ROUTE
 
 from employment_domain import EmploymentArea, MasterKey, latest_anchor, seal_history
+from employment_domain.decisions import route_named
 
 STORES = sorted((Path(__file__).parent.parent / "stores").glob("release-*"))
 
@@ -72,8 +75,25 @@ def test_a_release_store_gives_the_reports_it_gave_when_written(release: Path, n
     result = employment_area("report", name, "--format", "json", "--db", str(release / "area.db"))
     assert result.returncode == 0, result.stderr
     expected = json.loads((release / "reports" / f"{name}.json").read_text())
+    if name == "routing":
+        expected = _with_generic_routes(expected)
     assert json.loads(result.stdout) == expected
     assert expected, f"the stored {name} report has rows to compare"
+
+
+def _with_generic_routes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The routing report a release wrote, its routes read by their generic names (0.3.0):
+    the same referrals under the same rules, only the route's name and its way of production
+    follow the rename, and the rows sort by the new names."""
+    renamed = [
+        row
+        | {
+            "route": route_named(row["route"]).value,
+            "production": PRODUCTION_OF_ROUTE[route_named(row["route"]).value],
+        }
+        for row in rows
+    ]
+    return sorted(renamed, key=lambda row: (row["service_type"], row["route"], row["rule_id"]))
 
 
 def test_a_release_store_keeps_personal_data_readable_and_erased_data_erased(

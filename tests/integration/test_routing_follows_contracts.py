@@ -59,14 +59,14 @@ def test_when_omnias_seats_run_out_routing_moves_to_a_purchase_contract(
     second = area.refer_with_routing(
         _jobseeker(area), on=date(2025, 3, 4), service_type="labour_market_training"
     )
-    assert (first.route, first.procurement_id) == (Route.OMNIA, str(omnia))
+    assert (first.route, first.procurement_id) == (Route.IN_HOUSE_ENTITY, str(omnia))
     assert (second.route, second.procurement_id) == (Route.PURCHASED, str(purchase))
     assert area.procurement_state(omnia)["free_seats"] == 0
     assert area.procurement_state(purchase)["free_seats"] == 0
     third = area.refer_with_routing(
         _jobseeker(area), on=date(2025, 3, 5), service_type="labour_market_training"
     )
-    assert third.route not in (Route.OMNIA, Route.PURCHASED)
+    assert third.route not in (Route.IN_HOUSE_ENTITY, Route.PURCHASED)
 
 
 def test_the_seat_is_reserved_in_the_same_transaction_as_the_referral(durable_store: str) -> None:

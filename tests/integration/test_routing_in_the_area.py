@@ -97,7 +97,7 @@ def test_facts_come_from_the_client_at_the_business_date() -> None:
     area = EmploymentArea(":memory:")
     young = a_client(area, birth_date=date(1996, 6, 1), district="Olari")
     on_29th_birthday = date(2025, 6, 1)
-    assert area.route(young, on=on_29th_birthday, service_type="coaching").route == Route.OHJAAMO
+    assert area.route(young, on=on_29th_birthday, service_type="coaching").route == Route.NETWORK
     after_30th = area.route(young, on=date(2026, 6, 1), service_type="coaching")
     assert (after_30th.route, after_30th.unit) == (Route.IN_HOUSE, "Matinkylä office (Iso Omena)")
 
@@ -115,7 +115,7 @@ def test_multi_agency_need_recorded_on_the_client_routes_guidance_jointly() -> N
     area = EmploymentArea(":memory:")
     client_id = a_client(area, needs_multi_agency_service=True)
     decision = area.route(client_id, on=START, service_type="expert_assessment")
-    assert decision.route == Route.MULTI_AGENCY
+    assert decision.route == Route.JOINT
 
 
 def test_an_authority_task_cannot_be_declared_a_purchase() -> None:
@@ -154,10 +154,10 @@ def test_old_decisions_are_verified_under_their_archived_rules_after_the_rules_c
     before = EmploymentArea(durable_store)
     client_id = a_client(before, birth_date=date(2000, 1, 1), needs_multi_agency_service=True)
     old = before.refer_with_routing(client_id, on=START, service_type="coaching")
-    assert old.route == Route.MULTI_AGENCY
+    assert old.route == Route.JOINT
     after = EmploymentArea(durable_store, rulebook=a_changed_rulebook(tmp_path))
     new = after.route(client_id, on=START, service_type="coaching")
-    assert new.route == Route.OHJAAMO and new.rulebook_version != old.rulebook_version
+    assert new.route == Route.NETWORK and new.rulebook_version != old.rulebook_version
     check = after.verify_decision(old)
     assert check.holds and check.rerun == old
     explanation = after.explain_decision(old)
@@ -194,6 +194,6 @@ def test_decisions_from_outside_a_client_use_the_same_rules(store: str) -> None:
         {**COACHING_CLIENT_FACTS, "service_type": "employer_services", "district": "unknown"}
     )
     decision = area.decide_route(facts, on=START)
-    assert decision.route == Route.BUSINESS_ESPOO
+    assert decision.route == Route.NETWORK
     assert area.verify_decision(decision)
     assert decision.facts == facts

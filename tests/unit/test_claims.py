@@ -271,7 +271,7 @@ def _load(tmp_path: Path, when: str) -> Rulebook:
         ("{line: tram}", "'tram' is not a value of line"),
         ("{district: atlantis}", "'atlantis' is not a value of district"),
         ("{municipality: '091'}", "'091' is not a value of municipality"),
-        ("{partner_cooperation: {in: [turku]}}", "'turku' is not a value of partner_cooperation"),
+        ("{partner_agreement: {in: [turku]}}", "'turku' is not a value of partner_agreement"),
         ("{young: {ne: 1}}", "young is yes/no (true or false), not 1"),
     ],
 )

@@ -24,7 +24,7 @@ FIELDS: dict[str, Any] = {
     "procurement_id": "P-1",
     "decided_on": ON,
 }
-ROUTES = "in_house, ohjaamo, multi_agency, integration, omnia, partner_city, purchased,"
+ROUTES = "in_house, integration, joint, network, in_house_entity, partner, purchased"
 
 
 @pytest.mark.parametrize(
@@ -66,9 +66,9 @@ def test_the_trusted_constructor_builds_what_the_public_one_builds() -> None:
 def test_every_rule_decides_as_the_checking_constructor_would() -> None:
     rulebook = default_rulebook()
     contracts = {
-        "partner_cooperation": "vantaa",
-        "omnia_contract_available": True,
-        "omnia_contract_id": "O-1",
+        "partner_agreement": "vantaa",
+        "entity_contract_available": True,
+        "entity_contract_id": "O-1",
         "purchase_contract_available": True,
         "purchase_contract_id": "P-1",
     }
@@ -111,3 +111,21 @@ def test_a_unit_the_catalogue_does_not_name_is_still_a_routing_error() -> None:
     assert engine.decide(rulebook, {**client, "district": "matinkyla"}, on=ON).unit == (
         "Matinkylä office"
     )
+
+
+@pytest.mark.parametrize(
+    ("legacy", "route"),
+    [
+        ("ohjaamo", Route.NETWORK),
+        ("business_espoo", Route.NETWORK),
+        ("multi_agency", Route.JOINT),
+        ("omnia", Route.IN_HOUSE_ENTITY),
+        ("partner_city", Route.PARTNER),
+    ],
+)
+def test_a_decision_stored_under_a_release_0_1_0_route_reads_as_its_generic_route(
+    legacy: str, route: Route
+) -> None:
+    stored = Decision(**FIELDS).to_dict() | {"route": legacy}
+    assert Decision.from_dict(stored).route is route
+    assert Decision.from_dict(stored).to_dict()["route"] == route.value

@@ -30,8 +30,8 @@ FACTS: dict[str, Any] = {
     "in_house_capacity_left": False,
     "purchase_contract_available": True,
     "purchase_contract_id": "PROC-2025-031",
-    "omnia_contract_available": False,
-    "partner_cooperation": "none",
+    "entity_contract_available": False,
+    "partner_agreement": "none",
 }
 
 
@@ -66,8 +66,7 @@ def test_every_rule_ahead_is_listed_with_why_it_did_not_match() -> None:
         "training_with_a_partner_city",
     ]
     assert ahead["training_with_a_partner_city"] == (
-        "partner_cooperation is none, the rule needs partner_cooperation is one of helsinki,"
-        " vantaa",
+        "partner_agreement is none, the rule needs partner_agreement is one of helsinki, vantaa",
     )
     assert ahead["statutory_authority_tasks_in_house"] == (
         "is_statutory_authority_task is false, the rule needs is_statutory_authority_task is true",
@@ -85,7 +84,7 @@ def test_the_text_reads_as_an_explanation_to_a_client_or_an_auditor() -> None:
 
 def test_a_decision_with_altered_facts_is_flagged_as_not_reproduced() -> None:
     decision = a_decision()
-    altered = attrs.evolve(decision, facts={**decision.facts, "partner_cooperation": "vantaa"})
+    altered = attrs.evolve(decision, facts={**decision.facts, "partner_agreement": "vantaa"})
     explanation = explain(altered, default_rulebook())
     assert not explanation.reproduced
     assert [c.rule_id for c in explanation.rules_ahead if c.matched] == [

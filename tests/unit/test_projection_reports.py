@@ -416,7 +416,7 @@ def test_routing_counts_referrals_by_service_route_and_deciding_rule(history: Hi
          "rule_id": "guidance_purchased", "referrals": 2},
         {"service_type": "information_advice", "route": "in_house", "production": "in_house",
          "rule_id": "guidance_in_house", "referrals": 1},
-        {"service_type": "labour_market_training", "route": "omnia",
+        {"service_type": "labour_market_training", "route": "in_house_entity",
          "production": "in_house_entity", "rule_id": "training_from_omnia", "referrals": 1},
     ]  # fmt: skip
     assert history.report(Routing, year=2024) == []
@@ -425,7 +425,8 @@ def test_routing_counts_referrals_by_service_route_and_deciding_rule(history: Hi
 
 def production(service: str, *counts: Any, percent: str | None) -> dict[str, Any]:
     names = ("in_house", "in_house_entity", "partner", "purchased", "total")
-    row = {"service_type": service, **dict(zip(names, counts, strict=True))}
+    row = {"service_type": service, "joint": 0, "network": 0}
+    row |= dict(zip(names, counts, strict=True))
     row["purchased_percent"] = None if percent is None else Decimal(percent)
     return row
 

@@ -217,8 +217,8 @@ def a_rule(route: str, source: str = "", when: str = "") -> str:
     )
 
 
-ROUTED_AWAY = "{route: partner_city, unit_from: partner_cooperation}"
-AWAY_WHEN = "is_statutory_authority_task: false, partner_cooperation: {ne: none}"
+ROUTED_AWAY = "{route: partner, unit_from: partner_agreement}"
+AWAY_WHEN = "is_statutory_authority_task: false, partner_agreement: {ne: none}"
 
 
 def test_the_rule_loader_refuses_an_unsourced_seed_with_the_rule_id(tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ def test_a_rule_that_routes_guidance_elsewhere_without_a_status_is_refused(tmp_p
     with pytest.raises(RulebookFileError) as refused:
         Rulebook.load(a_rulebook_folder(tmp_path, a_rule(ROUTED_AWAY, when=AWAY_WHEN)))
     assert refused.value.problems == [
-        "rules.yaml: rule the_rule: routes partner_city where the plan's default"
+        "rules.yaml: rule the_rule: routes partner where the plan's default"
         " in_house_as_a_starting_point is in_house as a starting point; state the rule's status"
         " (seed, law, recalled, assumption) with its quote or why"
     ]
@@ -287,7 +287,7 @@ def test_a_rule_that_routes_guidance_elsewhere_and_states_its_status_loads_with_
 ) -> None:
     source = "    status: assumption\n    why: Helsinki has room while we have none.\n"
     rulebook = Rulebook.load(a_rulebook_folder(tmp_path, a_rule(ROUTED_AWAY, source, AWAY_WHEN)))
-    assert rulebook.rules[0].outcome.route == Route.PARTNER_CITY
+    assert rulebook.rules[0].outcome.route == Route.PARTNER
     warned = departures(rulebook)
     assert [(w.kind, w.severity, w.rule_ids) for w in warned] == [
         ("departs_from_default", "warning", ("the_rule",))
@@ -302,7 +302,7 @@ def test_a_rule_that_could_send_an_authority_task_elsewhere_is_refused_whatever_
     tmp_path: Path,
 ) -> None:
     source = "    status: assumption\n    why: Because.\n"
-    when = "partner_cooperation: {ne: none}"
+    when = "partner_agreement: {ne: none}"
     with pytest.raises(RulebookFileError) as refused:
         Rulebook.load(a_rulebook_folder(tmp_path, a_rule(ROUTED_AWAY, source, when)))
     [problem] = refused.value.problems

@@ -139,7 +139,7 @@ def test_a_rulebook_with_many_mistakes_is_refused_with_one_message_per_mistake(
         "mistakes.yaml: rule first_rule: unknown field 'colour'",
         "mistakes.yaml: rule badly_dated: valid_from is not a date (YYYY-MM-DD): '2025-02-30'",
         "mistakes.yaml: rule teleported: unknown route 'teleport'; the routes are in_house,"
-        " ohjaamo, multi_agency, integration, omnia, partner_city, purchased, business_espoo",
+        " integration, joint, network, in_house_entity, partner, purchased",
         "mistakes.yaml: rule shoe_size: when: condition on unknown fact 'shoe_size'",
         "mistakes.yaml: rule versioned: overlapping validity, the versions from 2025-01-01 and"
         " from 2025-06-01 are both in force",
@@ -176,7 +176,7 @@ def a_rule(when: str, then: str, rule_id: str = "the_rule") -> str:
         ),
         (
             "{is_statutory_authority_task: false}",
-            "{route: partner_city, unit_from: partner_cooperation}",
+            "{route: partner_city, unit_from: partner_agreement}",
             "names no unit for 'none'",
         ),
         ("{young: 1}", "{route: in_house, unit: U}", "young is yes/no"),
@@ -296,9 +296,9 @@ def test_money_facts_reach_the_rules_as_integer_cents(tmp_path: Path) -> None:
         (PACKAGED / "facts.yaml")
         .read_text(encoding="utf-8")
         .replace(
-            "  partner_cooperation:",
+            "  partner_agreement:",
             "  value_left:\n    type: money\n    description: Money left on the contract.\n"
-            "  partner_cooperation:",
+            "  partner_agreement:",
         )
     )
     folder = a_rulebook_folder(

@@ -57,15 +57,17 @@ class RoutingCapacity:
     """What is available for one referral: own capacity, contracts with free seats, partners.
 
     Until the procurement aggregate answers this itself, the caller says which contract has a
-    free seat (``purchase_contract_id``, ``omnia_contract_id``: procurement ids) and whether a
-    partner city's agreement has room (``partner_cooperation``: none, helsinki or vantaa). The
-    default is own capacity left and nothing else.
+    free seat (``purchase_contract_id``, and ``entity_contract_id`` for an award to an in-house
+    entity: procurement ids) and which partner's cooperation agreement has room
+    (``partner_agreement``: ``none`` or a partner the area's fact catalogue names). The default is
+    own capacity left and nothing else. (Release 0.2.0 named two of these fields for
+    Espoo–Kauniainen's partners, ``omnia_contract_id`` and ``partner_cooperation``.)
     """
 
     in_house_capacity_left: bool = True
     purchase_contract_id: str | None = None
-    omnia_contract_id: str | None = None
-    partner_cooperation: str = "none"
+    entity_contract_id: str | None = None
+    partner_agreement: str = "none"
 
     def facts(self) -> dict[str, Any]:
         """The capacity as routing facts."""
@@ -73,9 +75,9 @@ class RoutingCapacity:
             "in_house_capacity_left": self.in_house_capacity_left,
             "purchase_contract_available": self.purchase_contract_id is not None,
             "purchase_contract_id": self.purchase_contract_id,
-            "omnia_contract_available": self.omnia_contract_id is not None,
-            "omnia_contract_id": self.omnia_contract_id,
-            "partner_cooperation": self.partner_cooperation,
+            "entity_contract_available": self.entity_contract_id is not None,
+            "entity_contract_id": self.entity_contract_id,
+            "partner_agreement": self.partner_agreement,
         }
 
 
@@ -202,15 +204,15 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
 
     def capacity_for(self, service_type: str, on: date) -> RoutingCapacity:
         """What the procurements offer for ``service_type`` on ``on``: the cheapest contracts
-        with a free seat and money left, one purchased and one awarded in-house to Omnia."""
+        with a free seat and money left, one purchased and one awarded to an in-house entity."""
         purchase: str | None = None
-        omnia: str | None = None
+        entity: str | None = None
         for contract in self.contracts_with_free_seats(service_type, on):
             if contract["in_house"]:
-                omnia = omnia or contract["procurement_id"]
+                entity = entity or contract["procurement_id"]
             else:
                 purchase = purchase or contract["procurement_id"]
-        return RoutingCapacity(purchase_contract_id=purchase, omnia_contract_id=omnia)
+        return RoutingCapacity(purchase_contract_id=purchase, entity_contract_id=entity)
 
     def refer_with_routing(
         self,

@@ -189,7 +189,7 @@ class YearRunner:
         self.routes[decision.route.value] += 1
         if capacity.in_house_capacity_left and decision.route is Route.IN_HOUSE:
             self._in_house_used[(day.month, service_type)] += 1
-        if decision.route is Route.PARTNER_CITY and service_type in self._partner_left:
+        if decision.route is Route.PARTNER and service_type in self._partner_left:
             self._partner_left[service_type] -= 1
         self.accounts.take_seat(decision, day, client_id, referral_id, service_type)
 
@@ -205,8 +205,8 @@ class YearRunner:
         return RoutingCapacity(
             in_house_capacity_left=own_left,
             purchase_contract_id=bought,
-            omnia_contract_id=omnia,
-            partner_cooperation=partner,
+            entity_contract_id=omnia,
+            partner_agreement=partner,
         )
 
     def _facts(

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from employment_domain.decisions import Route
+from employment_domain.decisions import Route, route_named
 from employment_domain.parameters import STATUSES, as_date, single_spaced, source_problems
 from employment_domain.routing.conditions import (
     Condition,
@@ -31,6 +31,7 @@ from employment_domain.routing.conditions import (
 )
 from employment_domain.routing.facts import NAME
 from employment_domain.routing.facts import STATUSES as LEGACY_STATUSES
+from employment_domain.routing.outcomes import Outcome, is_route_name, parse_outcome
 
 __all__ = [
     "AUTHORITY_FACT",
@@ -54,30 +55,8 @@ AUTHORITY_RESERVATION = (
 )
 #: The fields that say what a rule or a default rests on (parameters.STATUSES).
 SOURCE_FIELDS = ("status", "section", "quote", "why")
-#: Routes under which a service is procured, so the outcome may name a contract.
-PROCURING_ROUTES = (Route.PURCHASED, Route.OMNIA)
-
 _REQUIRED_RULE_FIELDS = ("id", "description", "reference", "valid_from", "priority", "when", "then")
 _RULE_FIELDS = {*_REQUIRED_RULE_FIELDS, "valid_until", "note", *SOURCE_FIELDS}
-_OUTCOME_FIELDS = {"route", "unit", "unit_from", "procure", "procure_from", "contract_from"}
-
-
-@attrs.frozen
-class Outcome:
-    """What a rule decides: the route, the unit (or the fact naming it), and what to procure."""
-
-    route: Route
-    unit: str | None = None
-    unit_from: str | None = None
-    procure: str | None = None
-    procure_from: str | None = None
-    contract_from: str | None = None
-
-    def to_data(self) -> dict[str, Any]:
-        """The outcome as canonical plain data."""
-        data = attrs.asdict(self)
-        data["route"] = self.route.value
-        return {key: value for key, value in data.items() if value is not None}
 
 
 @attrs.frozen
@@ -202,7 +181,7 @@ def parse_defaults(
             problems += [
                 f"{where}: {s!r} is not a service_type" for s in services if s not in known
             ]
-            if raw["route"] not in Route._value2member_map_:
+            if not is_route_name(raw["route"]):
                 problems.append(f"{where}: unknown route {raw['route']!r}")
             if len(problems) > before:
                 continue
@@ -210,7 +189,7 @@ def parse_defaults(
                 id=key,
                 description=single_spaced(raw["description"]) or "",
                 services=tuple(services),
-                route=Route(str(raw["route"])),
+                route=route_named(str(raw["route"])),
                 reference=single_spaced(raw["reference"]) or "",
                 source_file=file_name,
                 status=raw.get("status"),
@@ -342,7 +321,7 @@ def _parse_rule(
     elif raw.get("status") not in (None, *STATUSES, *LEGACY_STATUSES):
         problems.append(f"{where}: status is not one of any release: {raw['status']!r}")
     condition = parse_condition(raw["when"], facts, f"{where}: when", problems, archived=archived)
-    outcome = _parse_outcome(raw["then"], facts, where, problems)
+    outcome = parse_outcome(raw["then"], facts, where, problems)
     if condition is not None and outcome is not None:
         _check_outcome_against_condition(outcome, condition, facts, where, problems)
     if len(problems) > before or condition is None or outcome is None or start is None:
@@ -362,57 +341,6 @@ def _parse_rule(
         section=single_spaced(raw.get("section")),
         quote=single_spaced(raw.get("quote")),
         why=single_spaced(raw.get("why")),
-    )
-
-
-def _parse_outcome(
-    raw: object, facts: Mapping[str, FactDefinition], where: str, problems: list[str]
-) -> Outcome | None:
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: then is a mapping with a route and a unit")
-        return None
-    before = len(problems)
-    for key in sorted(set(raw) - _OUTCOME_FIELDS, key=str):
-        problems.append(f"{where}: unknown field {key!r} in then")
-    route = raw.get("route")
-    if route not in Route._value2member_map_:
-        known = ", ".join(r.value for r in Route)
-        problems.append(f"{where}: unknown route {route!r}; the routes are {known}")
-    if ("unit" in raw) == ("unit_from" in raw):
-        problems.append(f"{where}: then needs exactly one of unit and unit_from")
-    if "unit" in raw and (not isinstance(raw["unit"], str) or not raw["unit"].strip()):
-        problems.append(f"{where}: unit must be non-empty text")
-    unit_from = raw.get("unit_from")
-    if unit_from is not None and (unit_from not in facts or not facts[unit_from].units):
-        problems.append(f"{where}: unit_from names a fact with units: {unit_from!r}")
-    service_types = facts["service_type"].values if "service_type" in facts else ()
-    if raw.get("procure") is not None and raw["procure"] not in service_types:
-        problems.append(f"{where}: procure {raw['procure']!r} is not a service_type")
-    procure_from = raw.get("procure_from")
-    if procure_from is not None and (
-        procure_from not in facts or facts[procure_from].type != "enum"
-    ):
-        problems.append(f"{where}: procure_from names an enum fact: {procure_from!r}")
-    contract_from = raw.get("contract_from")
-    if contract_from is not None and (
-        contract_from not in facts or facts[contract_from].required_when is None
-    ):
-        problems.append(f"{where}: contract_from names a text fact with required_when")
-    procures = raw.get("procure") is not None or procure_from is not None
-    if route in Route._value2member_map_:
-        if Route(str(route)) == Route.PURCHASED and (not procures or contract_from is None):
-            problems.append(f"{where}: a purchase names what to procure and contract_from")
-        if Route(str(route)) not in PROCURING_ROUTES and (procures or contract_from is not None):
-            problems.append(f"{where}: only purchased and omnia routes procure or name contracts")
-    if len(problems) > before:
-        return None
-    return Outcome(
-        route=Route(str(route)),
-        unit=raw.get("unit"),
-        unit_from=unit_from,
-        procure=raw.get("procure"),
-        procure_from=procure_from,
-        contract_from=contract_from,
     )
 
 

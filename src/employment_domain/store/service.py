@@ -26,6 +26,7 @@ from eventsourcing.persistence import (
     Recording,
 )
 
+from employment_domain.area_rules import AreaDefinition, default_rules_folder
 from employment_domain.errors import (
     ConcurrentUpdateError,
     EmploymentDomainError,
@@ -37,6 +38,12 @@ from employment_domain.store.persistence import (
     describe_store,
     register_value_transcodings,
     store_environment,
+)
+from employment_domain.store.registration import (
+    REGISTRATION_ID,
+    AreaMismatchError,
+    AreaRegistration,
+    mismatch,
 )
 
 __all__ = [
@@ -71,6 +78,7 @@ class AreaService(Application[UUID]):
         db: str | os.PathLike[str] | None = None,
         *,
         parameters: Parameters | None = None,
+        area: AreaDefinition | None = None,
         env: Mapping[str, Any] | None = None,
     ) -> None:
         settings: dict[str, Any] = {}
@@ -99,6 +107,34 @@ class AreaService(Application[UUID]):
                 f"the PostgreSQL store {self.store_description!r} has no event tables; initialise"
                 " it once with 'employment-area store init --db URL' (or init_store(url))"
             )
+        self.area = area if area is not None else default_rules_folder().area
+        try:
+            self._registered = self._check_area()
+        except AreaMismatchError:
+            self.close()
+            raise
+
+    def _check_area(self) -> bool:
+        """Whether the store is known to be ``self.area``'s; refuse it when it is another's.
+
+        A store without a registration is the packaged area's: it was written before release
+        0.3.0, which knew only that area, or under the packaged rules, which need no record.
+        Another area is recorded by the first write to an empty store.
+        """
+        default = default_rules_folder().area.id
+        try:
+            registration = self.repository.get(REGISTRATION_ID)
+        except AggregateNotFoundError:
+            if self.area.id == default:
+                return True  # no registration is the packaged area's, as before 0.3.0
+            if self.recorder.max_notification_id():
+                raise mismatch(self.store_description, default, self.area) from None
+            return False
+        except PersistenceError:
+            return False  # an unreadable store is named by the first read that needs it
+        if registration.area_id != self.area.id:
+            raise mismatch(self.store_description, registration.area_id, self.area)
+        return True
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -111,17 +147,27 @@ class AreaService(Application[UUID]):
         the library's aggregates by their concrete base class: eventsourcing's runtime Protocol
         checks took a third of the time of a bulk import.
         """
+        if not self._registered:
+            self._registered = self._check_area()
+        registering = not self._registered
+        if registering:
+            # The first write records the area the store is written under.
+            objs = (AreaRegistration.of(self.area), *objs)
         processing_event = _AggregateProcessingEvent()
         processing_event.collect_events(*objs, **kwargs)
         try:
             recordings = self._record(processing_event)
         except RecordConflictError as error:
+            if registering and self._check_area():
+                # Another writer registered the same area first; write without registering.
+                return self.save(*objs[1:], **kwargs)
             ids = ", ".join(str(getattr(obj, "id", "?")) for obj in objs)
             raise ConcurrentUpdateError(
                 f"another writer changed aggregate {ids} first; reload it and repeat the command"
             ) from error
         except PersistenceError as error:
             raise StoreError(f"the event store refused the write: {_first_line(error)}") from error
+        self._registered = True
         self._take_snapshots(processing_event)
         self._notify(recordings)
         self.notify(processing_event.events)
@@ -176,9 +222,10 @@ class AreaCore:
         db: str | os.PathLike[str] | None = None,
         *,
         parameters: Parameters | None = None,
+        area: AreaDefinition | None = None,
         env: Mapping[str, Any] | None = None,
     ) -> None:
-        self._app = AreaService(db, parameters=parameters, env=env)
+        self._app = AreaService(db, parameters=parameters, area=area, env=env)
 
     @property
     def parameters(self) -> Parameters:
