@@ -139,7 +139,7 @@ def test_a_client_cannot_move_to_a_municipality_that_has_merged() -> None:
 
 
 def test_the_classification_uses_the_status_vocabulary_of_the_parameters() -> None:
-    from employment_domain.values import _STATUSES
+    from employment_domain.classification import _STATUSES
 
     assert _STATUSES == STATUSES
 
