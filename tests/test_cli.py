@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from employment_domain import EmploymentArea
+from employment_domain.cli.allocate import read_basis_csv
 from employment_domain.cli.main import main
 from employment_domain.cli.stores import ProgressBar
 from employment_domain.demo.finance import AREA
@@ -285,6 +286,71 @@ def test_allocate_splits_a_net_cost_to_the_cent(
     assert main([*args, "--lang", "fi"]) == 0
     table = capsys.readouterr().out
     assert "Kauniainen" in table and "yhteensä" in table and "kunta" in table
+
+
+# Six Pirkanmaa municipalities with figures chosen so the split can be checked by hand.
+PIRKANMAA_BASIS = """municipality,population_18_64,unemployed_broad
+837,150000,16000
+536,20000,1200
+980,20000,1000
+211,20000,1000
+418,15000,600
+604,25000,200
+"""
+
+
+def test_allocate_splits_a_net_cost_between_six_pirkanmaa_municipalities_as_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Totals: 250 000 people aged 18–64 and 20 000 broadly unemployed; weights 50 % / 50 %.
+    #   Tampere   837: 150000/250000 = 0.60, 16000/20000 = 0.80 → 0.5·0.60 + 0.5·0.80 = 0.700
+    #   Nokia     536:  20000/250000 = 0.08,  1200/20000 = 0.06 → 0.04 + 0.03   = 0.070
+    #   Ylöjärvi  980:  20000/250000 = 0.08,  1000/20000 = 0.05 → 0.04 + 0.025  = 0.065
+    #   Kangasala 211:  20000/250000 = 0.08,  1000/20000 = 0.05 → 0.04 + 0.025  = 0.065
+    #   Lempäälä  418:  15000/250000 = 0.06,   600/20000 = 0.03 → 0.03 + 0.015  = 0.045
+    #   Pirkkala  604:  25000/250000 = 0.10,   200/20000 = 0.01 → 0.05 + 0.005  = 0.055
+    #                                                               sum = 1.000
+    # Net cost 3 000 000.01 € = 300 000 001 cents; exact cents are the share × 300 000 001:
+    #   210 000 000.7, 21 000 000.07, 19 500 000.065 (twice), 13 500 000.045, 16 500 000.055.
+    # The whole cents sum to 300 000 000; the one cent left goes to the largest remainder (.7,
+    # Tampere): 2 100 000.01 + 210 000 + 195 000 + 195 000 + 135 000 + 165 000 = 3 000 000.01.
+    basis = tmp_path / "pirkanmaa.csv"
+    basis.write_text(PIRKANMAA_BASIS, encoding="utf-8")
+    args = ["allocate", "--net-cost", "3000000.01", "--basis", str(basis), "--on", "2025-12-31"]
+    assert main([*args, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    amounts = {row["municipality"]: Decimal(row["amount"]) for row in rows}
+    assert amounts == {
+        "837": Decimal("2100000.01"),
+        "536": Decimal("210000.00"),
+        "980": Decimal("195000.00"),
+        "211": Decimal("195000.00"),
+        "418": Decimal("135000.00"),
+        "604": Decimal("165000.00"),
+        "total": Decimal("3000000.01"),
+    }
+    parts = [amount for code, amount in amounts.items() if code != "total"]
+    assert sum(parts) == Decimal("3000000.01")
+    shares = {row["municipality"]: row["share"] for row in rows}
+    assert (shares["837"], shares["418"], shares["604"]) == ("0.700000", "0.045000", "0.055000")
+    names = {row["municipality"]: row.get("municipality_name") for row in rows}
+    assert (names["837"], names["211"], names["418"]) == ("Tampere", "Kangasala", "Lempäälä")
+
+
+def test_allocate_refuses_a_municipality_merged_before_the_date_of_its_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    basis = tmp_path / "basis.csv"
+    basis.write_text(
+        "municipality,population_18_64,unemployed_broad\n214,6000,500\n099,900,60\n",
+        encoding="utf-8",
+    )
+    args = ["allocate", "--net-cost", "100", "--basis", str(basis)]
+    assert main([*args, "--on", "2025-12-31"]) == 1
+    err = capsys.readouterr().err
+    assert "basis.csv line 3" in err and "214 Kankaanpää" in err
+    # Without a date (an old basis file read as it was) the merged code still reads.
+    assert [b.municipality.code for b in read_basis_csv(basis)] == ["214", "099"]
 
 
 @pytest.mark.parametrize(

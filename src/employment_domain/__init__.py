@@ -121,13 +121,16 @@ from employment_domain.store.service import HistoryError, RecordedEvent, StoreNo
 from employment_domain.values import (
     BusinessId,
     BusinessIdError,
+    MunicipalityClassification,
     MunicipalityCode,
     MunicipalityError,
+    MunicipalityMergedError,
     Period,
     PeriodError,
     PersonalIdentityCode,
     PersonalIdentityCodeError,
     known_municipalities,
+    municipality_classification,
 )
 
 __all__ = [
@@ -178,8 +181,10 @@ __all__ = [
     "MoneyError",
     "MunicipalBasis",
     "MunicipalShare",
+    "MunicipalityClassification",
     "MunicipalityCode",
     "MunicipalityError",
+    "MunicipalityMergedError",
     "NoRuleMatchedError",
     "NotFoundError",
     "ParameterError",
@@ -235,6 +240,7 @@ __all__ = [
     "ledger_id",
     "lint",
     "make_engine",
+    "municipality_classification",
     "open_for_audit",
     "read_annual_report",
     "read_report",

@@ -10,29 +10,57 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
+from employment_domain.classification import (
+    MunicipalityClassification,
+    MunicipalityError,
+    in_force_on,
+    municipality_classification,
+    packaged_classification,
+    read_municipality_classification,
+)
 from employment_domain.errors import EmploymentDomainError
 
 __all__ = [
     "BusinessId",
     "BusinessIdError",
+    "MunicipalityClassification",
     "MunicipalityCode",
     "MunicipalityError",
+    "MunicipalityMergedError",
     "Period",
     "PeriodError",
     "PersonalIdentityCode",
     "PersonalIdentityCodeError",
     "known_municipalities",
+    "municipality_classification",
+    "read_municipality_classification",
 ]
 
 
-class MunicipalityError(EmploymentDomainError, ValueError):
-    """A municipality code that is malformed or not in the packaged classification."""
+class MunicipalityMergedError(MunicipalityError):
+    """A new record dated after the municipality ceased by merger; the code stays readable in
+    stored history, but a record made today belongs to the successor, which the error names."""
+
+    def __init__(
+        self, code: str, on: date, valid_until: date, successor: str, where: str = ""
+    ) -> None:
+        self.code = code
+        self.on = on
+        self.valid_until = valid_until
+        self.successor = successor
+        self.where = where
+        names = _municipality_names()
+        super().__init__(
+            f"{where}municipality {code} {names[code][0]} ceased on {valid_until} (merged into"
+            f" {successor} {names[successor][0]}); a record dated {on} names {successor}"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code, self.on, self.valid_until, self.successor, self.where))
 
 
 class PersonalIdentityCodeError(EmploymentDomainError, ValueError):
@@ -49,21 +77,19 @@ class PeriodError(EmploymentDomainError, ValueError):
 
 @cache
 def _municipality_names() -> dict[str, tuple[str, str]]:
-    text = (
-        resources.files("employment_domain.rules")
-        .joinpath("municipalities.yaml")
-        .read_text(encoding="utf-8")
-    )
-    data: dict[str, Any] = yaml.safe_load(text)
-    return {
-        str(code): (str(names["fi"]), str(names["sv"]))
-        for code, names in data["municipalities"].items()
-    }
+    return {code: (m.name_fi, m.name_sv) for code, m in packaged_classification()[1].items()}
 
 
-def known_municipalities() -> list[MunicipalityCode]:
-    """Every municipality in the packaged classification, ordered by code."""
-    return [MunicipalityCode(code) for code in sorted(_municipality_names())]
+def known_municipalities(on: date | None = None) -> list[MunicipalityCode]:
+    """The municipalities in force on ``on`` (default: the classification's own date), ordered by
+    code; the codes of merged municipalities still parse but are not offered for new records."""
+    classification, municipalities = packaged_classification()
+    day = classification.valid_from if on is None else on
+    return [
+        MunicipalityCode(code)
+        for code in sorted(municipalities)
+        if in_force_on(municipalities[code], day)
+    ]
 
 
 def _check_municipality(_: object, __: object, code: str) -> None:
@@ -99,6 +125,40 @@ class MunicipalityCode:
     def name_sv(self) -> str:
         """The official Swedish name (Esbo)."""
         return _municipality_names()[self.code][1]
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last day of a municipality that ceased by merger; None while it is in force."""
+        return packaged_classification()[1][self.code].valid_until
+
+    @property
+    def merged_into(self) -> MunicipalityCode | None:
+        """The municipality this one became part of, or None while it is in force."""
+        successor = packaged_classification()[1][self.code].merged_into
+        return None if successor is None else MunicipalityCode(successor)
+
+    @property
+    def is_verified(self) -> bool:
+        """Whether the code and names were checked against a source; the others carry the
+        classification's status (:func:`municipality_classification`)."""
+        return self.code in packaged_classification()[0].verified
+
+    def in_force(self, on: date) -> bool:
+        """Whether the municipality existed on ``on`` (not yet merged into another)."""
+        return in_force_on(packaged_classification()[1][self.code], on)
+
+    def check_in_force(self, on: date, *, where: str = "") -> MunicipalityCode:
+        """This code, for a new record dated ``on``; MunicipalityMergedError once it has ceased.
+
+        Building a MunicipalityCode never checks the date, because stored events name merged
+        municipalities for good; a command that makes a new record calls this with its date.
+        ``where`` prefixes the message (a file and line).
+        """
+        municipality = packaged_classification()[1][self.code]
+        until, successor = municipality.valid_until, municipality.merged_into
+        if until is not None and successor is not None and on > until:
+            raise MunicipalityMergedError(self.code, on, until, successor, where)
+        return self
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_fi}"

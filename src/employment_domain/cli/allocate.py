@@ -35,8 +35,13 @@ class BasisFileError(EmploymentDomainError, ValueError):
     missing column, a figure that is not a whole number."""
 
 
-def read_basis_csv(path: Path) -> list[MunicipalBasis]:
-    """The bases in a CSV whose header is ``municipality,population_18_64,unemployed_broad``."""
+def read_basis_csv(path: Path, on: date | None = None) -> list[MunicipalBasis]:
+    """The bases in a CSV whose header is ``municipality,population_18_64,unemployed_broad``.
+
+    With ``on``, a municipality that had ceased by merger before that date is refused with its
+    line (MunicipalityMergedError names the successor): a split made on ``on`` has no share for
+    it. Without it, any code of the classification reads, as an old basis file must.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -49,14 +54,14 @@ def read_basis_csv(path: Path) -> list[MunicipalBasis]:
             " read); save it as CSV UTF-8"
         ) from None
     try:
-        return _bases(path, text)
+        return _bases(path, text, on)
     except csv.Error as error:
         raise BasisFileError(
             f"the basis file {path.name!r} is not a readable CSV: {error}"
         ) from None
 
 
-def _bases(path: Path, text: str) -> list[MunicipalBasis]:
+def _bases(path: Path, text: str, on: date | None) -> list[MunicipalBasis]:
     """The rows of the decoded file, each checked, with its line number in any refusal."""
     reader = csv.DictReader(text.splitlines())
     header = [name.strip() for name in reader.fieldnames or []]
@@ -80,9 +85,12 @@ def _bases(path: Path, text: str) -> list[MunicipalBasis]:
                     f" of at most {_MAX_FIGURE_DIGITS} digits, not {_shown(cells[column])}"
                 )
             figures.append(int(cell))
+        municipality = MunicipalityCode.parse(cells["municipality"])
+        if on is not None:
+            municipality.check_in_force(on, where=f"{path.name} line {line_number}: ")
         bases.append(
             MunicipalBasis(
-                municipality=MunicipalityCode.parse(cells["municipality"]),
+                municipality=municipality,
                 population_18_64=figures[0],
                 unemployed_broad=figures[1],
             )
@@ -101,7 +109,7 @@ def allocation_rows(net_cost: str, basis_file: Path, on: date) -> list[dict[str,
     """The split of ``net_cost`` by the bases in ``basis_file``, weights in force on ``on``."""
     split = split_cost(
         Money.euros(net_cost.replace(" ", "").replace("\u00a0", "")),
-        read_basis_csv(basis_file),
+        read_basis_csv(basis_file, on),
         SplitWeights.in_force(default_parameters(), on),
     )
     rows: list[dict[str, Any]] = []

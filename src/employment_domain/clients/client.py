@@ -165,7 +165,9 @@ class Client(ClientState, Aggregate):
         if not isinstance(id, UUID):
             raise ClientError(f"a client id is a UUID: {id!r}")
         day = check_business_date(on, "starting a job search")
-        return check_facts(facts, day, day)
+        checked = check_facts(facts, day, day)
+        checked["municipality"].check_in_force(day)
+        return checked
 
     # Facts -------------------------------------------------------------------------------------
 
@@ -180,6 +182,8 @@ class Client(ClientState, Aggregate):
         merged = check_facts({**self.facts(), **changes}, self.job_search_started_on, day)
         names = ["birth_month" if name == "birth_date" else name for name in changes]
         changed = {name: merged[name] for name in names if merged[name] != getattr(self, name)}
+        if "municipality" in changed:  # a move is a new record; the old residence may have merged
+            changed["municipality"].check_in_force(day)
         if not changed:
             raise ClientError(f"no fact changes on {day}: {changes!r} are the current facts")
         self._change_facts(on=day, changes=changed)

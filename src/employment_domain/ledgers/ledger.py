@@ -99,6 +99,10 @@ class Ledger(Aggregate):
                 raise LedgerError(f"a contracting municipality is a MunicipalityCode: {code!r}")
         if len(set(codes)) != len(codes):
             raise LedgerError(f"a contracting municipality is listed twice: {codes}")
+        # The year, not the opening day: a year's books may be opened after it ended, but a
+        # municipality that had merged before the year began was not a party to it.
+        for code in codes:
+            code.check_in_force(date(year, 1, 1))
         return cls(id=ledger_id(area, year), area=area, year=year, municipalities=codes, on=on)
 
     # -- postings ---------------------------------------------------------------------------
