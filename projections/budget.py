@@ -38,7 +38,7 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import published_as_is
 
 __all__ = ["CATEGORIES", "Budget", "budget_parameter"]
 
@@ -208,7 +208,7 @@ class Budget(Projection):
                     )
         if by == "month":
             rows.sort(key=lambda row: (row["month"], CATEGORIES.index(row["category"])))
-        return suppress(rows, counts=()) if published else rows
+        return published_as_is(rows) if published else rows
 
 
 def _annual_budget(

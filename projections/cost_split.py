@@ -54,7 +54,7 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import published_as_is
 
 __all__ = ["COLUMNS", "CostSplit"]
 
@@ -281,7 +281,7 @@ class CostSplit(Projection):
             ):
                 continue
             rows.extend(cls._ledger_rows(connection, dict(ledger), through, parameters))
-        return suppress(rows, counts=()) if published else rows
+        return published_as_is(rows) if published else rows
 
     @classmethod
     def _ledger_rows(

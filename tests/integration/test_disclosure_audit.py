@@ -1,0 +1,106 @@
+"""The disclosure audit on the demo's store at scale 0.3 (the issue's own test), and the command
+line's published forms: suppressed by default, raw only with ``--unsuppressed`` and a warning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from employment_domain import EmploymentArea
+from employment_domain.cli.main import main
+from employment_domain.demo.year import run_demo
+from employment_domain.reports.disclosure import PUBLISHED_FORMS, DisclosureAudit, audit_disclosure
+from employment_domain.tabulate import HIDDEN
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo's year at scale 0.3, as the issue asks (about 100,000 events, half a minute)."""
+    path = tmp_path_factory.mktemp("disclosure") / "area.db"
+    with EmploymentArea(str(path)) as area:
+        run_demo(area, scale=0.3, seed=2025)
+    yield str(path)
+
+
+@pytest.fixture(scope="module")
+def audit(store: str) -> DisclosureAudit:
+    return audit_disclosure(store, year=2025)
+
+
+def test_the_audit_covers_every_published_report_and_breakdown(audit: DisclosureAudit) -> None:
+    assert [(report.name, report.by) for report in audit.reports] == list(PUBLISHED_FORMS)
+
+
+def test_no_hidden_cell_of_any_published_report_of_the_demo_is_narrower_than_the_threshold(
+    audit: DisclosureAudit,
+) -> None:
+    assert audit.passed, [(r.name, r.exposed) for r in audit.reports if not r.passed]
+    for report in audit.reports:
+        assert report.threshold == 5
+        assert report.narrowest is None or report.narrowest >= report.threshold
+
+
+def test_the_demo_hides_small_counts_in_the_caseload_deadlines_and_routing(
+    audit: DisclosureAudit,
+) -> None:
+    suppressed = {(r.name, r.by): r.suppressed for r in audit.reports}
+    assert suppressed[("caseload", None)] > 0 and suppressed[("deadlines", None)] > 0
+    assert suppressed[("cost-split", None)] == suppressed[("budget", "year")] == 0
+
+
+def test_audit_disclosure_prints_the_suppressed_cells_of_every_report_and_exits_0(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "disclosure", "--db", store, "--year", "2025", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["report"] for row in rows][:4] == [
+        "cost-split",
+        "budget --by month",
+        "budget --by year",
+        "caseload",
+    ]
+    assert all(row["passed"] and row["exposed"] == 0 for row in rows)
+    assert all(isinstance(row["suppressed_cells"], int) for row in rows)
+
+
+def test_a_report_is_in_its_published_form_by_default_with_one_marker(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "caseload", "--db", store, "--year", "2025", "--format", "csv"]) == 0
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
+    hidden = [row for row in rows if row["suppressed"]]
+    assert hidden and "warning" not in err
+    for row in hidden:
+        for name in row["suppressed"].split(","):
+            assert row[name] == HIDDEN == ".."
+    assert all(row["active"] != HIDDEN for row in rows)  # the stocks, the key figures, stay
+
+
+def test_the_unsuppressed_form_needs_its_option_and_warns_on_standard_error(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "caseload", "--db", store, "--year", "2025", "--format", "json"]
+    assert main([*args, "--unsuppressed"]) == 0
+    out, err = capsys.readouterr()
+    rows = json.loads(out)
+    assert "suppressed" not in rows[0]
+    assert any(0 < row["ended"] < 5 for row in rows)
+    assert err.count("\n") == 1 and "warning: unsuppressed form" in err
+    assert main(args) == 0
+    published = json.loads(capsys.readouterr().out)
+    assert any(row["ended"] is None for row in published)
+    assert all(row["ended"] is None or row["ended"] >= 5 for row in published)
+
+
+def test_the_annual_report_refuses_the_unsuppressed_form(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "annual.html"
+    assert main(["report", "annual", "--db", store, "--out", str(out), "--unsuppressed"]) == 2
+    assert "--unsuppressed" in capsys.readouterr().err and not out.exists()
