@@ -241,7 +241,9 @@ class Outcomes(Projection):
         (by default the last one in the history).
 
         ``kind`` (``open_market`` or ``subsidised``) counts only employments of that kind, for
-        KEHA's time to open-market employment.
+        KEHA's time to open-market employment. Years begin with the first in which a job search
+        started or a vacancy was reported: an employment that began before it (a jobseeker's
+        long-held part-time job) is no outcome of the area's services and makes no row.
         """
         if options:
             raise TypeError(f"the outcomes report has no options {sorted(options)}")
@@ -251,9 +253,13 @@ class Outcomes(Projection):
         years: dict[int, dict[str, Any]] = defaultdict(_empty_year)
         cls._job_searches(connection, as_of, kind, years)
         cls._vacancies(connection, as_of, years)
+        started = [
+            y for y, f in years.items() if f["job_searches_started"] or f["vacancies_reported"]
+        ]
+        first = min(started, default=None)
         rows = []
         for row_year in sorted(years):
-            if year is not None and row_year != year:
+            if (year is not None and row_year != year) or first is None or row_year < first:
                 continue
             figures = years[row_year]
             days, to_fill = figures.pop("days"), figures.pop("days_to_fill")

@@ -91,6 +91,11 @@ from employment_domain.procurements.procurement import (
     ProcurementError,
     ValueCapError,
 )
+from employment_domain.reports.disclosure import (
+    DisclosureAudit,
+    ReportDisclosure,
+    audit_disclosure,
+)
 from employment_domain.reports.read import (
     Report,
     ReportOptionError,
@@ -154,6 +159,7 @@ __all__ = [
     "DecisionError",
     "DemoSummary",
     "DismissalError",
+    "DisclosureAudit",
     "DismissedEmployee",
     "DurableRulesEngine",
     "Employer",
@@ -201,6 +207,7 @@ __all__ = [
     "ReferenceEngine",
     "ReferralError",
     "Report",
+    "ReportDisclosure",
     "ReportOptionError",
     "ReportRequest",
     "Route",
@@ -225,6 +232,7 @@ __all__ = [
     "WeightsError",
     "ZeroBasisError",
     "add_working_days",
+    "audit_disclosure",
     "default_parameters",
     "default_rulebook",
     "employer_id_for",

@@ -104,3 +104,41 @@ def test_the_annual_report_refuses_the_unsuppressed_form(
     out = tmp_path / "annual.html"
     assert main(["report", "annual", "--db", store, "--out", str(out), "--unsuppressed"]) == 2
     assert "--unsuppressed" in capsys.readouterr().err and not out.exists()
+
+
+# What controllers read ----------------------------------------------------------------------
+
+
+def test_the_cost_split_shows_shares_as_percentages_and_keeps_the_fractions_in_json(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "cost-split", "--db", store, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["share_percent"] == "97.18" and "share" not in rows[0]
+    assert "weights_version" not in rows[0] and rows[0]["weights_reference"]
+    assert main(["report", "cost-split", "--db", store, "--format", "json"]) == 0
+    (espoo, _) = json.loads(capsys.readouterr().out)
+    assert espoo["share"].count("/") == 1 and espoo["share_percent"] == "97.18"
+    assert ".yaml" in espoo["weights_version"]
+
+
+def test_the_budget_names_its_source_without_file_names_outside_json(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "budget", "--by", "year", "--db", store]
+    assert main([*args, "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert ".yaml" not in text and "budget_" not in text.split("\n", 1)[1]
+    assert main([*args, "--format", "json"]) == 0
+    staff = json.loads(capsys.readouterr().out)[0]
+    assert staff["budget_source"] == "budget_staff in budget.yaml, from 2025-01-01 (assumption)"
+
+
+def test_the_outcomes_have_no_row_for_a_year_before_the_first_job_search(
+    store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "outcomes", "--db", store, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["year"] >= 2020 and rows[0]["job_searches_started"] > 0
+    assert main(["report", "outcomes", "--db", store, "--year", "2025", "--format", "json"]) == 0
+    assert [row["year"] for row in json.loads(capsys.readouterr().out)] == [2025]

@@ -18,6 +18,7 @@ from employment_domain.projections.caseload_groups import CaseloadGroups
 from employment_domain.projections.cost_split import COLUMNS, CostSplit
 from employment_domain.projections.deadlines import Deadlines
 from employment_domain.projections.disclosure import audit_table
+from employment_domain.projections.figures import fraction_percent
 from employment_domain.projections.outcomes import Outcomes
 from employment_domain.projections.procurement import Procurements
 from employment_domain.projections.routing import Routing
@@ -291,6 +292,9 @@ def split_row(code: str, **values: Any) -> dict[str, Any]:
         "state_subsidies": Decimal("5000.00") if code == "049" else Decimal("0.00"),
     }
     row.update(values)
+    for name in ("population_share", "unemployed_share", "share"):
+        share = row.get(name)
+        row[f"{name}_percent"] = None if share is None else fraction_percent(share)
     return row
 
 
@@ -379,8 +383,10 @@ def test_budget_sets_each_month_s_postings_and_reversals_against_a_twelfth_of_th
 def test_budget_by_year_adds_up_the_months_and_shows_the_share_used(history: History) -> None:
     rows = history.report(Budget, year=2025, by="year")
     staff = rows[0]
-    assert staff["budget_reference"].endswith("(budget.yaml, from 2025-01-01)")
-    del staff["budget_reference"]
+    assert staff.pop("budget_reference").endswith("not an adopted budget, from 2025-01-01")
+    assert staff.pop("budget_source") == (
+        "budget_staff in budget.yaml, from 2025-01-01 (assumption)"
+    )
     assert staff == {
         "year": 2025,
         "category": "staff",
@@ -399,9 +405,10 @@ def test_a_category_without_a_budget_parameter_has_no_budget_and_no_difference(
     history: History,
 ) -> None:
     rows = history.report(Budget, year=2025, by="year", parameters=Parameters({}, {}))
-    assert {(row["budget"], row["difference"], row["budget_reference"]) for row in rows} == {
-        (None, None, None)
-    }
+    assert {
+        (row["budget"], row["difference"], row["budget_reference"], row["budget_source"])
+        for row in rows
+    } == {(None, None, None, None)}
 
 
 # Routing -----------------------------------------------------------------------------------

@@ -153,10 +153,14 @@ def _run(arguments: argparse.Namespace) -> int:
         print_note(f"the {arguments.name} report has no rows for {_selection(arguments)}")
     fmt, title = arguments.format or "table", _title(arguments, report.moment)
     if arguments.out is None:
-        print_rows(report.rows, fmt, lang=arguments.lang, title=title)
+        print_rows(report.rows, fmt, lang=arguments.lang, title=title, columns=report.columns(fmt))
     else:
         text = render(
-            report.rows, fmt, lang=arguments.lang, title=title if fmt == "table" else None
+            report.rows,
+            fmt,
+            lang=arguments.lang,
+            title=title if fmt == "table" else None,
+            columns=report.columns(fmt),
         )
         arguments.out.write_text(text + "\n", encoding="utf-8")
     return 0
