@@ -140,8 +140,8 @@ class Budget(Projection):
     ) -> list[dict[str, Any]]:
         """Rows of year, month (``YYYY-MM``; not with ``by="year"``), category, actual, budget,
         difference (actual minus budget: positive is over budget) and, by year, ``used_percent``
-        and the budget's ``budget_reference`` (its reference text) and ``budget_source`` (the parameter,
-        its file, date and status: a reference column, in JSON only).
+        and the budget's ``budget_reference`` (its reference text) and ``budget_source`` (the
+        parameter, its file, date and status: a reference column, in JSON only).
 
         Every month of a ledger's year is listed up to ``through``; by year, actual and budget
         are those of the year to the month of ``through``. A category without a budget
