@@ -12,6 +12,7 @@ reader can check the history the figures came from. No table of its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
@@ -33,7 +34,7 @@ from .readmodel import ReadModel
 from .reports import PROJECTIONS
 from .routing import PRODUCTION, Routing
 from .structural_change import StructuralChange
-from .suppression import MARKER, THRESHOLD
+from .suppression import MARKER, threshold_on
 
 __all__ = ["render_annual_report"]
 
@@ -97,7 +98,8 @@ def render_annual_report(
 def _render(connection: Connection, year: int, anchor: str | None, lang: str) -> str:
     _check_built(connection)
     say = Words(lang)
-    intro = say("intro", year=year, threshold=THRESHOLD, mark=SUPPRESSED_MARK)
+    threshold = threshold_on(date(year, 12, 31))
+    intro = say("intro", year=year, threshold=threshold, mark=SUPPRESSED_MARK)
     sections = [
         f"<h1>{escape(say('title', year=year))}</h1>",
         f"<p class=note>{escape(intro)}</p>",
@@ -121,7 +123,7 @@ def _render(connection: Connection, year: int, anchor: str | None, lang: str) ->
         ),
         _anchor_section(anchor, say),
     ]
-    legend = say("legend", mark=SUPPRESSED_MARK, below=THRESHOLD - 1)
+    legend = say("legend", mark=SUPPRESSED_MARK, below=threshold - 1)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

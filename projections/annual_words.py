@@ -33,12 +33,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "intro": (
         "Figures of the business year {year} from the area's event history, computed by the"
         " library's report projections. Published form: every count under {threshold} people in"
-        " a cell is suppressed and shown as “{mark}”, and so is any total or share from which it"
-        " could be worked out; the row is always kept.",
+        " a cell is suppressed and shown as “{mark}”, and so is any cell from which it could be"
+        " worked out with the table's totals or month-to-month changes; the totals shown are the"
+        " true totals, and the row is always kept.",
         "Liiketoimintavuoden {year} luvut alueen tapahtumahistoriasta kirjaston raporttien"
         " laskemina. Julkaisumuoto: solun alle {threshold} henkilön lukumäärät on salattu ja"
-        " merkitty “{mark}”, samoin summat ja osuudet, joista ne voisi päätellä; rivit"
-        " säilyvät aina.",
+        " merkitty “{mark}”, samoin solut, joista ne voisi päätellä taulukon summien tai"
+        " kuukausimuutosten avulla; näytetyt summat ovat todellisia summia, ja rivit säilyvät"
+        " aina.",
     ),
     "cost_split": ("Cost split between the municipalities", "Kustannusten jako kuntien kesken"),
     "cost_chart": (
@@ -76,8 +78,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "figure": ("Figure", "Tunnusluku"),
     "value": ("Value", "Arvo"),
     "legend": (
-        "{mark} = suppressed (a count of 1–{below} people, or a figure that would reveal one)",
-        "{mark} = salattu (1–{below} henkilön lukumäärä tai luku, josta sen voisi päätellä)",
+        "{mark} = suppressed (a count of 1–{below} people, or a cell that would reveal one)",
+        "{mark} = salattu (1–{below} henkilön lukumäärä tai solu, josta sen voisi päätellä)",
     ),
 }
 #: Finnish labels of the report columns and values that the tabulate module does not name.

@@ -38,7 +38,7 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import published_as_is
 
 __all__ = ["CATEGORIES", "Budget", "budget_parameter"]
 
@@ -62,6 +62,7 @@ class Budget(Projection):
 
     name = "budget"
     version = 1
+    reference_columns = ("budget_source",)
     metadata = _metadata
     ledgers = Table(
         "rm_budget_ledgers",
@@ -139,7 +140,8 @@ class Budget(Projection):
     ) -> list[dict[str, Any]]:
         """Rows of year, month (``YYYY-MM``; not with ``by="year"``), category, actual, budget,
         difference (actual minus budget: positive is over budget) and, by year, ``used_percent``
-        and the budget's ``budget_reference``.
+        and the budget's ``budget_reference`` (its reference text) and ``budget_source`` (the
+        parameter, its file, date and status: a reference column, in JSON only).
 
         Every month of a ledger's year is listed up to ``through``; by year, actual and budget
         are those of the year to the month of ``through``. A category without a budget
@@ -190,7 +192,8 @@ class Budget(Projection):
                             "budget": budget,
                             "difference": None if budget is None else total - budget,
                             "used_percent": percent(total, budget),
-                            "budget_reference": reference,
+                            "budget_reference": None if reference is None else reference[0],
+                            "budget_source": None if reference is None else reference[1],
                         }
                     )
                     continue
@@ -208,15 +211,18 @@ class Budget(Projection):
                     )
         if by == "month":
             rows.sort(key=lambda row: (row["month"], CATEGORIES.index(row["category"])))
-        return suppress(rows, counts=()) if published else rows
+        return published_as_is(rows) if published else rows
 
 
 def _annual_budget(
     parameters: Parameters, category: str, on: date
-) -> tuple[Money | None, str | None]:
-    """A category's annual budget in force on ``on`` and its reference, or (None, None)."""
+) -> tuple[Money | None, tuple[str, str] | None]:
+    """A category's annual budget in force on ``on`` with its reference (the text a controller
+    reads, and the parameter, file and date an auditor looks up), or (None, None)."""
+    name = budget_parameter(category)
     try:
-        entry = parameters.entry(budget_parameter(category), on)
+        entry = parameters.entry(name, on)
     except ParameterError:
         return None, None
-    return Money(entry.value), f"{entry.reference} ({entry.source_file}, from {entry.valid_from})"
+    source = f"{name} in {entry.source_file}, from {entry.valid_from} ({entry.status})"
+    return Money(entry.value), (f"{entry.reference}, from {entry.valid_from}", source)

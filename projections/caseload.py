@@ -34,10 +34,11 @@ from sqlalchemy import (
 
 from employment_domain.clients.client import Client
 
+from .disclosure import Cell, Layout, Relation
 from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, event_class, handles
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
-__all__ = ["FLOWS", "Caseload"]
+__all__ = ["FLOWS", "Caseload", "stock_and_flow_layout"]
 
 #: The counted flows of a day, in report order.
 FLOWS = ("started", "restarted", "ended", "moved_in", "moved_out")
@@ -149,7 +150,7 @@ class Caseload(Projection):
             return []
         months = [month for month, _ in flows]
         last = max(months) if through is None else max(*months, through.strftime("%Y-%m"))
-        report = []
+        report: list[dict[str, Any]] = []
         for municipality in sorted({municipality for _, municipality in flows}):
             active = 0
             for month in _months(min(months), last):
@@ -160,9 +161,47 @@ class Caseload(Projection):
                         {"month": month, "municipality": municipality, **counts, "active": active}
                     )
         report.sort(key=lambda row: (row["month"], row["municipality"]))
+        stocks: dict[tuple[str, str], int] = {
+            (str(row["month"]), str(row["municipality"])): int(row["active"]) for row in report
+        }
         if year is not None:
             report = [row for row in report if str(row["month"]).startswith(f"{year:04d}-")]
-        return suppress(report, counts=(*FLOWS, "active")) if published else report
+        if not published:
+            return report
+        threshold = threshold_on(period_end(year, through))
+        return protect(report, stock_and_flow_layout(report, stocks), threshold=threshold)
+
+
+def stock_and_flow_layout(rows: list[dict[str, Any]], stocks: dict[tuple[str, str], int]) -> Layout:
+    """The caseload table's identities: in every row, ``active`` = the previous month's
+    ``active`` + started + restarted + moved in − ended − moved out.
+
+    The previous month's stock is its row's cell when the table shows that month; otherwise a
+    reader is taken to know it (from last year's report, or as 0 for a month without a row):
+    ``stocks`` gives every month's true stock, and a stock the table does not show enters the
+    identity as a constant.
+    """
+    at = {(row["month"], row["municipality"]): index for index, row in enumerate(rows)}
+    relations = []
+    for index, row in enumerate(rows):
+        previous = (_previous_month(row["month"]), row["municipality"])
+        terms: list[tuple[Cell, int]] = [((index, "active"), 1)]
+        terms += [((index, flow), -1) for flow in _INFLOWS]
+        terms += [((index, flow), 1) for flow in _OUTFLOWS]
+        constant = 0
+        if previous in at:
+            terms.append(((at[previous], "active"), -1))
+        else:
+            constant = -stocks.get(previous, 0)
+        relations.append(Relation(tuple(terms), constant))
+    counts = tuple((index, name) for index in range(len(rows)) for name in (*FLOWS, "active"))
+    margins = frozenset((index, "active") for index in range(len(rows)))
+    return Layout(counts=counts, relations=tuple(relations), margins=margins)
+
+
+def _previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
 
 
 def _months(first: str, last: str) -> list[str]:

@@ -50,6 +50,7 @@ from employment_domain.parameters import ParameterError, Parameters, default_par
 from employment_domain.routing.rulebook import RoutingFactsError, Rulebook, default_rulebook
 from employment_domain.target_groups import TARGET_GROUPS, derive_target_groups, unemployed_since
 
+from .disclosure import Layout, Relation, at_most
 from .figures import months
 from .projection import (
     BY_ORIGINATOR,
@@ -59,7 +60,7 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
 __all__ = ["ALL", "FACTS", "CaseloadGroups", "office_of"]
 
@@ -294,7 +295,10 @@ class CaseloadGroups(Projection):
                             "active": cell[group],
                         }
                     )
-        return suppress(rows, counts=("active",)) if published else rows
+        if not published:
+            return rows
+        threshold = threshold_on(period_end(year, through), parameters)
+        return protect(rows, groups_layout(rows), threshold=threshold)
 
     @classmethod
     def _histories(cls, connection: Connection) -> dict[str, dict[str, Any]]:
@@ -331,6 +335,30 @@ class CaseloadGroups(Projection):
         days = [connection.execute(select(func.max(column))).scalar() for column in columns]
         known = [day for day in days if day is not None]
         return max(known) if known else None
+
+
+def groups_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The caseload-groups table's identities: every target group's count is at most the
+    count of ``all`` of its month, municipality and office, and the under-25s are at most the
+    under-30s. The groups overlap, so they add up to nothing a reader could use."""
+    whole: dict[tuple[str, str, str], int] = {}
+    for index, row in enumerate(rows):
+        if row["target_group"] == ALL:
+            whole[(row["month"], row["municipality"], row["office"])] = index
+    at = {
+        (row["month"], row["municipality"], row["office"], row["target_group"]): index
+        for index, row in enumerate(rows)
+    }
+    relations: list[Relation] = []
+    for index, row in enumerate(rows):
+        key = (row["month"], row["municipality"], row["office"])
+        if row["target_group"] != ALL and key in whole:
+            relations.append(at_most((index, "active"), (whole[key], "active")))
+        if row["target_group"] == "young_statistics" and (*key, "young") in at:
+            relations.append(at_most((index, "active"), (at[(*key, "young")], "active")))
+    counts = tuple((index, "active") for index in range(len(rows)))
+    margins = frozenset((index, "active") for index in whole.values())
+    return Layout(counts=counts, relations=tuple(relations), margins=margins)
 
 
 def office_of(rulebook: Rulebook, district: str, municipality: str) -> str:

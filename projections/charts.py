@@ -14,12 +14,14 @@ from html import escape
 
 import attrs
 
+from employment_domain.tabulate import HIDDEN
+
 __all__ = ["PALETTE", "SUPPRESSED_MARK", "Series", "horizontal_bars", "vertical_bars"]
 
 #: Colours of the series, in order (distinguishable for the common colour-vision deficiencies).
 PALETTE = ("#1f5fa8", "#e08a1e", "#2f9e6f", "#b2417a", "#6b6b6b", "#8c6bc8")
-#: What a suppressed value shows, in the charts as in the tables.
-SUPPRESSED_MARK = "s"
+#: What a suppressed value shows, in the charts as in the tables (the one marker, ``..``).
+SUPPRESSED_MARK = HIDDEN
 
 Number = int | Decimal
 _FONT = "font-family:Arial,Helvetica,sans-serif"

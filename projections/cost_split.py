@@ -47,6 +47,7 @@ from employment_domain.parameters import Parameters, default_parameters
 from employment_domain.values import MunicipalityCode
 
 from .euros import Euros, euros
+from .figures import fraction_percent
 from .projection import (
     Page,
     Projection,
@@ -54,7 +55,7 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import published_as_is
 
 __all__ = ["COLUMNS", "CostSplit"]
 
@@ -63,6 +64,7 @@ COLUMNS = (
     "year", "area", "municipality", "status", "closed_on", "costs", "revenues", "net_cost",
     "population_18_64", "population_reference_date", "unemployed_broad",
     "unemployed_reference_date", "population_share", "unemployed_share", "share",
+    "population_share_percent", "unemployed_share_percent", "share_percent",
     "weight_population_18_64", "weight_unemployed_broad", "weights_version", "weights_reference",
     "amount", "advances", "settlement", "state_subsidies",
 )  # fmt: skip
@@ -84,6 +86,7 @@ class CostSplit(Projection):
 
     name = "cost-split"
     version = 1
+    reference_columns = ("population_share", "unemployed_share", "share", "weights_version")
     metadata = _metadata
     ledgers = Table(
         "rm_cost_split_ledgers",
@@ -281,7 +284,7 @@ class CostSplit(Projection):
             ):
                 continue
             rows.extend(cls._ledger_rows(connection, dict(ledger), through, parameters))
-        return suppress(rows, counts=()) if published else rows
+        return published_as_is(rows) if published else rows
 
     @classmethod
     def _ledger_rows(
@@ -348,6 +351,8 @@ class CostSplit(Projection):
                 amount = row["amount"]
                 row["settlement"] = None if amount is None else amount - advances
             row["state_subsidies"] = paid[(code, "state_subsidy")]
+            for name in ("population_share", "unemployed_share", "share"):
+                row[f"{name}_percent"] = fraction_percent(row[name])
             rows.append(row)
         return rows
 

@@ -42,6 +42,7 @@ from employment_domain.clients.client import Client
 from employment_domain.clients.records import Deadline, JobSearch, deadline_chain
 from employment_domain.parameters import ParameterError, Parameters, default_parameters
 
+from .disclosure import Layout, Share, total
 from .figures import months, percent
 from .projection import (
     BY_ORIGINATOR,
@@ -51,9 +52,9 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
-__all__ = ["ACTS", "COUNTS", "Deadlines"]
+__all__ = ["ACTS", "COUNTS", "Deadlines", "deadlines_layout"]
 
 #: The statutory acts with deadlines, in report order.
 ACTS = ("initial_interview", "job_search_discussion")
@@ -201,12 +202,8 @@ class Deadlines(Projection):
                 )
         if not published:
             return rows
-        return suppress(
-            rows,
-            counts=COUNTS,
-            totals={"due": COUNTS[1:]},
-            derived={"on_time_percent": ("held_on_time", "held_late", "overdue")},
-        )
+        threshold = threshold_on(period_end(year, as_of), parameters)
+        return protect(rows, deadlines_layout(rows), threshold=threshold)
 
     @classmethod
     def not_assessed(
@@ -264,6 +261,21 @@ class Deadlines(Projection):
         ]
         known = [day for day in days if day is not None]
         return max(known) if known else None
+
+
+def deadlines_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The deadlines table's identities: in every row ``due`` adds up held on time, held
+    late, overdue and open, and ``on_time_percent`` is held on time of the three first."""
+    relations = tuple(
+        total((i, "due"), ((i, name) for name in COUNTS[1:])) for i in range(len(rows))
+    )
+    shares = tuple(
+        Share((i, "on_time_percent"), ((i, "held_on_time"),), tuple((i, n) for n in COUNTS[1:4]))
+        for i in range(len(rows))
+    )
+    counts = tuple((i, name) for i in range(len(rows)) for name in COUNTS)
+    margins = frozenset((i, "due") for i in range(len(rows)))
+    return Layout(counts=counts, relations=relations, shares=shares, margins=margins)
 
 
 def _state(deadline: Deadline, as_of: date) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 
-__all__ = ["median", "months", "percent"]
+__all__ = ["fraction_percent", "median", "months", "percent"]
 
 _HUNDRED = Decimal(100)
 _TENTH = Decimal("0.1")
+_CENT = Decimal("0.01")
 
 
 def percent(part: int | Decimal, whole: int | Decimal | None) -> Decimal | None:
@@ -21,6 +23,15 @@ def percent(part: int | Decimal, whole: int | Decimal | None) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(_TENTH)
+
+
+def fraction_percent(share: str | None) -> Decimal | None:
+    """An exact fraction given as text (``"21045/21614"``) as a percentage to two decimals,
+    rounded half-even; None for None."""
+    if share is None:
+        return None
+    exact = Fraction(share)
+    return (Decimal(exact.numerator) * _HUNDRED / Decimal(exact.denominator)).quantize(_CENT)
 
 
 def median(values: Sequence[int]) -> Decimal | None:

@@ -42,6 +42,7 @@ from employment_domain.clients.client import Client
 from employment_domain.employers.employer import Employer
 from employment_domain.target_groups import add_months
 
+from .disclosure import Layout, Relation, Share, at_most
 from .figures import median, percent
 from .projection import (
     BY_ORIGINATOR,
@@ -51,9 +52,9 @@ from .projection import (
     event_class,
     handles,
 )
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
-__all__ = ["COUNTS", "Outcomes"]
+__all__ = ["COUNTS", "Outcomes", "outcomes_layout"]
 
 #: The counted columns of a row, in report order.
 COUNTS = (
@@ -67,12 +68,45 @@ COUNTS = (
     "vacancies_reported",
     "vacancies_filled",
 )
-_DERIVED = {
-    "median_days_to_employment": ("employed",),
-    "employed_within_3_months_percent": ("observed_3_months", "employed_within_3_months"),
-    "lasting_6_months_percent": ("observed_6_months", "lasting_6_months"),
-    "median_days_to_fill": ("vacancies_filled",),
-}
+#: The medians and the counts they are computed from.
+_MEDIANS = {"median_days_to_employment": "employed", "median_days_to_fill": "vacancies_filled"}
+#: Counts never larger than another count of the same row.
+_WITHIN = (
+    ("employed", "job_searches_started"),
+    ("observed_3_months", "job_searches_started"),
+    ("employed_within_3_months", "employed"),
+    ("employed_within_3_months", "observed_3_months"),
+    ("observed_6_months", "employments_started"),
+    ("lasting_6_months", "observed_6_months"),
+)
+
+
+def outcomes_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The outcomes table's identities: a count within another (employed within 3 months of
+    those observed 3 months, …), the two shares, and the medians of their counts."""
+    relations: list[Relation] = []
+    shares: list[Share] = []
+    follows = {}
+    for i in range(len(rows)):
+        relations += [at_most((i, part), (i, whole)) for part, whole in _WITHIN]
+        shares.append(
+            Share(
+                (i, "employed_within_3_months_percent"),
+                ((i, "employed_within_3_months"),),
+                ((i, "observed_3_months"),),
+            )
+        )
+        shares.append(
+            Share(
+                (i, "lasting_6_months_percent"),
+                ((i, "lasting_6_months"),),
+                ((i, "observed_6_months"),),
+            )
+        )
+        follows.update({(i, median): ((i, base),) for median, base in _MEDIANS.items()})
+    counts = tuple((i, name) for i in range(len(rows)) for name in COUNTS)
+    return Layout(counts=counts, relations=tuple(relations), shares=tuple(shares), follows=follows)
+
 
 _metadata = MetaData()
 _EMPLOYED = event_class(Client, "Employed")
@@ -207,7 +241,9 @@ class Outcomes(Projection):
         (by default the last one in the history).
 
         ``kind`` (``open_market`` or ``subsidised``) counts only employments of that kind, for
-        KEHA's time to open-market employment.
+        KEHA's time to open-market employment. Years begin with the first in which a job search
+        started or a vacancy was reported: an employment that began before it (a jobseeker's
+        long-held part-time job) is no outcome of the area's services and makes no row.
         """
         if options:
             raise TypeError(f"the outcomes report has no options {sorted(options)}")
@@ -217,9 +253,13 @@ class Outcomes(Projection):
         years: dict[int, dict[str, Any]] = defaultdict(_empty_year)
         cls._job_searches(connection, as_of, kind, years)
         cls._vacancies(connection, as_of, years)
+        started = [
+            y for y, f in years.items() if f["job_searches_started"] or f["vacancies_reported"]
+        ]
+        first = min(started, default=None)
         rows = []
         for row_year in sorted(years):
-            if year is not None and row_year != year:
+            if (year is not None and row_year != year) or first is None or row_year < first:
                 continue
             figures = years[row_year]
             days, to_fill = figures.pop("days"), figures.pop("days_to_fill")
@@ -237,7 +277,10 @@ class Outcomes(Projection):
                     "median_days_to_fill": median(to_fill),
                 }
             )
-        return suppress(rows, counts=COUNTS, derived=_DERIVED) if published else rows
+        if not published:
+            return rows
+        threshold = threshold_on(period_end(year, as_of))
+        return protect(rows, outcomes_layout(rows), threshold=threshold)
 
     @classmethod
     def _job_searches(

@@ -37,10 +37,11 @@ from sqlalchemy import (
 
 from employment_domain.procurements.procurement import Procurement
 
+from .disclosure import Cell, Layout, Relation, Share, at_most
 from .euros import Euros
 from .figures import percent
 from .projection import Page, Projection, event_class, handles
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
 __all__ = ["Procurements"]
 
@@ -253,11 +254,28 @@ class Procurements(Projection):
             )
         if not published:
             return rows
-        return suppress(
-            rows,
-            counts=("seats_held", "seats_reserved"),
-            derived={"seats_used_percent": ("seats_held",)},
-        )
+        threshold = threshold_on(period_end(year, through))
+        return protect(rows, seats_layout(rows), threshold=threshold)
+
+
+def seats_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The procurement table's identities: the seats held are among those reserved and never
+    more than the contract's seats, and ``seats_used_percent`` is held of contracted. The
+    contract's seats count no one, but a contract of fewer seats than the threshold would
+    bound the seats held too closely: they are then hidden too (a complement)."""
+    relations: list[Relation] = []
+    shares: list[Share] = []
+    seats: list[Cell] = []
+    for i, row in enumerate(rows):
+        relations.append(at_most((i, "seats_held"), (i, "seats_reserved")))
+        if isinstance(row["seats"], int):
+            seats.append((i, "seats"))
+            relations.append(at_most((i, "seats_held"), (i, "seats")))
+            shares.append(Share((i, "seats_used_percent"), ((i, "seats_held"),), ((i, "seats"),)))
+    counts = tuple((i, name) for i in range(len(rows)) for name in ("seats_held", "seats_reserved"))
+    return Layout(
+        counts=counts, relations=tuple(relations), shares=tuple(shares), complements=tuple(seats)
+    )
 
 
 def _status(contract: Any, through: date | None) -> str:

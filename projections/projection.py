@@ -101,6 +101,9 @@ class Projection(abc.ABC):
     #: Tables that earlier versions kept and this one no longer has: a rebuild drops them too,
     #: so that an upgraded read model holds no table that nothing keeps up to date.
     retired_tables: ClassVar[tuple[str, ...]] = ()
+    #: Columns for programs and auditors (exact fractions, parameter ids, file names): JSON
+    #: keeps them; the tables, CSV and HTML that controllers read leave them out.
+    reference_columns: ClassVar[tuple[str, ...]] = ()
     #: The handler functions by event topic, collected from the methods marked with handles().
     handlers: ClassVar[dict[str, Callable[..., None]]] = {}
 

@@ -28,11 +28,12 @@ from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Tabl
 from employment_domain.clients.client import Client
 from employment_domain.decisions import LEGACY_ROUTES, Route
 
+from .disclosure import Layout, Share, total
 from .figures import percent
 from .projection import Page, Projection, event_class, handles
-from .suppression import suppress, suppress_with_total_row
+from .suppression import period_end, protect, threshold_on
 
-__all__ = ["PRODUCTION", "PRODUCTION_OF_ROUTE", "Routing"]
+__all__ = ["PRODUCTION", "PRODUCTION_OF_ROUTE", "Routing", "production_layout"]
 
 #: Ways of production in report order.
 PRODUCTION = ("in_house", "joint", "network", "in_house_entity", "partner", "purchased")
@@ -127,13 +128,37 @@ class Routing(Projection):
                 }
                 for (service_type, route, rule_id), referrals in sorted(counts.items())
             ]
-            return suppress(rows, counts=("referrals",)) if published else rows
-        return _by_production(counts, published)
+            if not published:
+                return rows
+            layout = Layout(counts=tuple((index, "referrals") for index in range(len(rows))))
+            return protect(rows, layout, threshold=threshold_on(period_end(year, through)))
+        production = _by_production(counts)
+        if not published:
+            return production
+        threshold = threshold_on(period_end(year, through))
+        return protect(production, production_layout(production), threshold=threshold)
 
 
-def _by_production(
-    counts: dict[tuple[str, str, str], int], published: bool
-) -> list[dict[str, Any]]:
+def production_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The production table's identities: each row's ``total`` adds up its ways of
+    production, and the last row (``total``) adds up the rows above it, column by column."""
+    columns = (*PRODUCTION, "total")
+    body, last = range(len(rows) - 1), len(rows) - 1
+    relations = [total((index, "total"), ((index, way) for way in PRODUCTION)) for index in body]
+    relations.append(total((last, "total"), ((last, way) for way in PRODUCTION)))
+    relations += [total((last, column), ((index, column) for index in body)) for column in columns]
+    shares = tuple(
+        Share((index, "purchased_percent"), ((index, "purchased"),), ((index, "total"),))
+        for index in range(len(rows))
+    )
+    margins = frozenset({(index, "total") for index in range(len(rows))}) | {
+        (last, column) for column in columns
+    }
+    counts = tuple((index, column) for index in range(len(rows)) for column in columns)
+    return Layout(counts=counts, relations=tuple(relations), shares=shares, margins=margins)
+
+
+def _by_production(counts: dict[tuple[str, str, str], int]) -> list[dict[str, Any]]:
     services: dict[str, dict[str, int]] = {}
     for (service_type, route, _), referrals in counts.items():
         row = services.setdefault(service_type, dict.fromkeys(PRODUCTION, 0))
@@ -147,14 +172,7 @@ def _by_production(
         rows.append(_production_row(service_type, row))
     if rows:
         rows.append(_production_row("total", all_services))
-    if not published:
-        return rows
-    return suppress_with_total_row(
-        rows,
-        counts=(*PRODUCTION, "total"),
-        totals={"total": PRODUCTION},
-        derived={"purchased_percent": ("purchased", "total")},
-    )
+    return rows
 
 
 def _production_row(service_type: str, counts: dict[str, int]) -> dict[str, Any]:

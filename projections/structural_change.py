@@ -48,8 +48,9 @@ from employment_domain.clients.client import Client
 from employment_domain.employers.employer import Employer
 from employment_domain.procurements.procurement import Procurement
 
+from .disclosure import Layout, at_most
 from .projection import BY_ORIGINATOR, Page, Projection, event_class, handles
-from .suppression import suppress
+from .suppression import period_end, protect, threshold_on
 
 __all__ = ["CASE_COUNTS", "TRAINING", "StructuralChange"]
 
@@ -322,9 +323,22 @@ class StructuralChange(Projection):
             )
         if not published:
             return rows
+        threshold = threshold_on(period_end(year, through))
         if by == "service":
-            return suppress(rows, counts=("referrals",))
-        return suppress(rows, counts=CASE_COUNTS)
+            layout = Layout(counts=tuple((i, "referrals") for i in range(len(rows))))
+            return protect(rows, layout, threshold=threshold)
+        return protect(rows, cases_layout(rows), threshold=threshold)
+
+
+def cases_layout(rows: list[dict[str, Any]]) -> Layout:
+    """The structural-change table's identities: those entitled to change-security training
+    are among the dismissed, and the referrals to it among all referrals."""
+    relations = []
+    for i in range(len(rows)):
+        relations.append(at_most((i, "entitled_55_plus"), (i, "dismissals")))
+        relations.append(at_most((i, "training_referrals"), (i, "referrals")))
+    counts = tuple((i, name) for i in range(len(rows)) for name in CASE_COUNTS)
+    return Layout(counts=counts, relations=tuple(relations))
 
 
 def _cut(through: date | None) -> Callable[[date], bool]:

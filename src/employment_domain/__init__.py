@@ -91,6 +91,11 @@ from employment_domain.procurements.procurement import (
     ProcurementError,
     ValueCapError,
 )
+from employment_domain.reports.disclosure import (
+    DisclosureAudit,
+    ReportDisclosure,
+    audit_disclosure,
+)
 from employment_domain.reports.read import (
     Report,
     ReportOptionError,
@@ -156,6 +161,7 @@ __all__ = [
     "DecisionCheck",
     "DecisionError",
     "DemoSummary",
+    "DisclosureAudit",
     "DismissalError",
     "DismissedEmployee",
     "DurableRulesEngine",
@@ -206,6 +212,7 @@ __all__ = [
     "ReferenceEngine",
     "ReferralError",
     "Report",
+    "ReportDisclosure",
     "ReportOptionError",
     "ReportRequest",
     "Route",
@@ -230,6 +237,7 @@ __all__ = [
     "WeightsError",
     "ZeroBasisError",
     "add_working_days",
+    "audit_disclosure",
     "default_parameters",
     "default_rulebook",
     "employer_id_for",

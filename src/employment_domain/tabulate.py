@@ -14,10 +14,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["FORMATS", "LANGUAGES", "label", "render"]
+__all__ = ["FORMATS", "HIDDEN", "LANGUAGES", "label", "render"]
 
 FORMATS = ("table", "csv", "json")
 LANGUAGES = ("en", "fi")
+#: What a suppressed cell of a published form shows in tables, CSV and HTML (Statistics
+#: Finland's symbol for a figure that is confidential); JSON gives null. A row's ``suppressed``
+#: column names its hidden columns.
+HIDDEN = ".."
+#: The column of a published row that names its hidden columns.
+_HIDDEN_COLUMNS = "suppressed"
 
 # Finnish column and value labels; anything not listed keeps its English name.
 _FINNISH = {
@@ -83,7 +89,7 @@ _FINNISH = {
     "premises": "toimitilat",
     "ict_and_support_services": "ICT ja tukipalvelut",
     "other": "muut",
-    "suppressed": "<5",
+    "suppressed": "salattu",
     "total": "yhteensä",
     "started": "alkaneet",
     "restarted": "uudelleen alkaneet",
@@ -205,12 +211,12 @@ def render(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([label(name, lang) for name in names])
         for row in rows:
-            writer.writerow([_cell(row.get(name), lang, name) for name in names])
+            writer.writerow(_cells(row, names, lang))
         return buffer.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; the formats are {', '.join(FORMATS)}")
     header = [label(name, lang) for name in names]
-    body = [[_cell(row.get(name), lang, name) for name in names] for row in rows]
+    body = [_cells(row, names, lang) for row in rows]
     widths = [max(len(cell) for cell in column) for column in zip(header, *body, strict=False)]
     numeric = [
         bool(body) and name not in _CODE_COLUMNS and all(_looks_numeric(line[i]) for line in body)
@@ -229,6 +235,12 @@ def render(
     return "\n".join(out)
 
 
+def _cells(row: Mapping[str, Any], names: Sequence[str], lang: str) -> list[str]:
+    """A row's cells as text, a suppressed cell as ``HIDDEN``."""
+    hidden = set(str(row.get(_HIDDEN_COLUMNS) or "").split(","))
+    return [HIDDEN if name in hidden else _cell(row.get(name), lang, name) for name in names]
+
+
 def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     names: list[str] = []
     for row in rows:
@@ -240,4 +252,4 @@ def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def _looks_numeric(cell: str) -> bool:
     stripped = cell.replace(" ", "").replace("%", "").lstrip("-")
-    return stripped.replace(".", "", 1).isdigit() or cell in ("", "<5")
+    return stripped.replace(".", "", 1).isdigit() or cell in ("", HIDDEN)

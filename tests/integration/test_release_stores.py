@@ -72,12 +72,26 @@ def test_a_release_store_verifies_against_its_anchor(release: Path) -> None:
     ],
 )
 def test_a_release_store_gives_the_reports_it_gave_when_written(release: Path, name: str) -> None:
-    result = employment_area("report", name, "--format", "json", "--db", str(release / "area.db"))
+    """The internal form (the stored reports predate publishing by default), every stored
+    column equal; columns added by later releases (the cost split's percentages) may follow,
+    and outcome rows for years before the history's first job search are gone."""
+    db = str(release / "area.db")
+    result = employment_area("report", name, "--format", "json", "--unsuppressed", "--db", db)
     assert result.returncode == 0, result.stderr
     expected = json.loads((release / "reports" / f"{name}.json").read_text())
     if name == "routing":
         expected = _with_generic_routes(expected)
-    assert json.loads(result.stdout) == expected
+    if name == "outcomes":  # since 0.3: no rows before the first year a job search started
+        first = min(
+            row["year"]
+            for row in expected
+            if row["job_searches_started"] or row["vacancies_reported"]
+        )
+        expected = [row for row in expected if row["year"] >= first]
+    given = json.loads(result.stdout)
+    assert [{key: row[key] for key in old} for row, old in zip(given, expected, strict=True)] == (
+        expected
+    )
     assert expected, f"the stored {name} report has rows to compare"
 
 

@@ -17,11 +17,13 @@ from employment_domain.projections.caseload import Caseload
 from employment_domain.projections.caseload_groups import CaseloadGroups
 from employment_domain.projections.cost_split import COLUMNS, CostSplit
 from employment_domain.projections.deadlines import Deadlines
+from employment_domain.projections.disclosure import audit_table
+from employment_domain.projections.figures import fraction_percent
 from employment_domain.projections.outcomes import Outcomes
 from employment_domain.projections.procurement import Procurements
 from employment_domain.projections.routing import Routing
 from employment_domain.projections.structural_change import StructuralChange
-from employment_domain.projections.suppression import MARKER, suppress, suppress_with_total_row
+from employment_domain.projections.suppression import MARKER, PublishedRows
 
 from employment_domain import (
     Decision,
@@ -290,6 +292,9 @@ def split_row(code: str, **values: Any) -> dict[str, Any]:
         "state_subsidies": Decimal("5000.00") if code == "049" else Decimal("0.00"),
     }
     row.update(values)
+    for name in ("population_share", "unemployed_share", "share"):
+        share = row.get(name)
+        row[f"{name}_percent"] = None if share is None else fraction_percent(share)
     return row
 
 
@@ -378,8 +383,10 @@ def test_budget_sets_each_month_s_postings_and_reversals_against_a_twelfth_of_th
 def test_budget_by_year_adds_up_the_months_and_shows_the_share_used(history: History) -> None:
     rows = history.report(Budget, year=2025, by="year")
     staff = rows[0]
-    assert staff["budget_reference"].endswith("(budget.yaml, from 2025-01-01)")
-    del staff["budget_reference"]
+    assert staff.pop("budget_reference").endswith("not an adopted budget, from 2025-01-01")
+    assert staff.pop("budget_source") == (
+        "budget_staff in budget.yaml, from 2025-01-01 (assumption)"
+    )
     assert staff == {
         "year": 2025,
         "category": "staff",
@@ -398,9 +405,10 @@ def test_a_category_without_a_budget_parameter_has_no_budget_and_no_difference(
     history: History,
 ) -> None:
     rows = history.report(Budget, year=2025, by="year", parameters=Parameters({}, {}))
-    assert {(row["budget"], row["difference"], row["budget_reference"]) for row in rows} == {
-        (None, None, None)
-    }
+    assert {
+        (row["budget"], row["difference"], row["budget_reference"], row["budget_source"])
+        for row in rows
+    } == {(None, None, None, None)}
 
 
 # Routing -----------------------------------------------------------------------------------
@@ -676,47 +684,28 @@ def test_a_published_form_hides_every_count_under_five_and_marks_it_but_drops_no
             if name in hidden:
                 assert shown[name] is None
             else:
-                assert shown[name] == value
+                assert shown[name] == value or shown[name] == value.quantize(Decimal(1))
                 is_count = isinstance(value, int) and not isinstance(value, bool)
                 assert not (is_count and 0 < value < 5 and name not in NOT_PEOPLE), (name, shown)
 
 
-def test_the_published_deadlines_hide_a_total_whose_parts_are_hidden(history: History) -> None:
+def test_the_published_deadlines_hide_the_cells_that_would_reveal_a_small_count(
+    history: History,
+) -> None:
     (january, _, february, _) = history.report(Deadlines, through=date(2025, 2, 3), published=True)
-    assert january[MARKER] == "due,held_on_time,held_late,overdue,on_time_percent"
+    assert january[MARKER] == "due,held_on_time,held_late,overdue"
+    assert january["on_time_percent"] == Decimal("33.3")  # a ratio of hidden counts, unpinned
     assert (january["open"], february["due"], february["open"]) == (0, None, None)
 
 
-def test_the_published_production_totals_hide_every_column_with_a_hidden_cell(
-    history: History,
+@pytest.mark.parametrize(("projection", "options"), REPORTS)
+def test_every_published_form_passes_the_disclosure_audit(
+    history: History, projection: Any, options: dict[str, Any]
 ) -> None:
-    rows = history.report(Routing, by="production", published=True)
-    assert rows[1]["in_house"] == 7 and rows[1]["purchased"] is None
-    assert rows[-1] == {
-        "service_type": "total",
-        "in_house": None,
-        "in_house_entity": None,
-        "partner": 0,
-        "purchased": None,
-        "total": None,
-        "purchased_percent": None,
-        MARKER: "in_house,in_house_entity,purchased,total,purchased_percent",
-    }
-
-
-def test_suppression_keeps_zeros_and_large_counts_and_hides_shares_of_hidden_counts() -> None:
-    rows = [{"key": "a", "n": 0, "m": 4, "all": 4, "share": Decimal("100.0")}]
-    rows.append({"key": "b", "n": 7, "m": 5, "all": 12, "share": Decimal("41.7")})
-    rows.append({"key": "total", "n": 7, "m": 9, "all": 16, "share": Decimal("56.3")})
-    options: dict[str, Any] = {"counts": ("n", "m", "all"), "totals": {"all": ("n", "m")}}
-    options["derived"] = {"share": ("m", "all")}
-    assert suppress(rows[:2], **options) == [
-        {"key": "a", "n": 0, "m": None, "all": None, "share": None, MARKER: "m,all,share"},
-        {**rows[1], MARKER: ""},
-    ]
-    assert suppress_with_total_row(rows, **options)[-1] == {
-        "key": "total", "n": 7, "m": None, "all": None, "share": None, MARKER: "m,all,share",
-    }  # fmt: skip
+    published = history.report(projection, published=True, **options)
+    assert isinstance(published, PublishedRows)
+    audit = audit_table(published, published.layout, threshold=published.threshold, marker=MARKER)
+    assert audit.passed, audit.exposed
 
 
 # Nothing personal --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from employment_domain.audit.recorded_decisions import DecisionRecheck, recheck_decisions
-from employment_domain.cli import evidence
+from employment_domain.cli import disclosure, evidence
 from employment_domain.cli.evidence import signing_key
 from employment_domain.cli.options import (
     Subparsers,
@@ -41,7 +41,7 @@ __all__ = ["add_parser"]
 
 
 def add_parser(commands: Subparsers) -> None:
-    """``audit verify|history|seal``."""
+    """``audit verify|history|seal|export|check-bundle|keygen|disclosure``."""
     parser = commands.add_parser(
         "audit",
         help="verify the history, show an aggregate's history, seal the history",
@@ -108,6 +108,7 @@ def add_parser(commands: Subparsers) -> None:
     add_db_option(seal)
     seal.set_defaults(run=_seal, parser=seal)
     evidence.add_actions(actions)
+    disclosure.add_actions(actions)
 
 
 def _verify(arguments: argparse.Namespace) -> int:

@@ -93,10 +93,13 @@ def add_parser(commands: Subparsers) -> None:
         " (UTC unless it says otherwise); built in a scratch database",
     )
     parser.add_argument(
-        "--published",
+        "--unsuppressed",
         action="store_true",
-        help="the published form: counts under 5 in a cell suppressed and marked",
+        help="the internal form with every small count shown (not for publication; says so on"
+        " standard error); without it every format is the published form, with small counts"
+        " and the cells that would reveal them suppressed and shown as '..'",
     )
+    parser.add_argument("--published", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--by",
         default=None,
@@ -122,9 +125,17 @@ def _run(arguments: argparse.Namespace) -> int:
         year=arguments.year,
         through=arguments.as_of_date,
         known_at=arguments.as_known_at,
-        published=arguments.published,
+        published=not arguments.unsuppressed,
         by=arguments.by,
     )
+    if arguments.unsuppressed:
+        if arguments.published:
+            raise UsageError("--unsuppressed and --published contradict each other")
+        print(
+            "employment-area: warning: unsuppressed form: counts under the disclosure threshold"
+            " are shown; do not publish it",
+            file=sys.stderr,
+        )
     try:
         report = read_report(
             arguments.db,
@@ -142,10 +153,14 @@ def _run(arguments: argparse.Namespace) -> int:
         print_note(f"the {arguments.name} report has no rows for {_selection(arguments)}")
     fmt, title = arguments.format or "table", _title(arguments, report.moment)
     if arguments.out is None:
-        print_rows(report.rows, fmt, lang=arguments.lang, title=title)
+        print_rows(report.rows, fmt, lang=arguments.lang, title=title, columns=report.columns(fmt))
     else:
         text = render(
-            report.rows, fmt, lang=arguments.lang, title=title if fmt == "table" else None
+            report.rows,
+            fmt,
+            lang=arguments.lang,
+            title=title if fmt == "table" else None,
+            columns=report.columns(fmt),
         )
         arguments.out.write_text(text + "\n", encoding="utf-8")
     return 0
@@ -159,6 +174,7 @@ def run_annual(arguments: argparse.Namespace) -> int:
         (arguments.as_of_date, "--as-of-date"),
         (arguments.by, "--by"),
         (arguments.published or None, "--published"),
+        (arguments.unsuppressed or None, "--unsuppressed"),
     ):
         if given is not None:
             raise UsageError(f"the annual report takes no {option} (it is the published form)")
@@ -209,6 +225,8 @@ def _title(arguments: argparse.Namespace, moment: str) -> str:
         parts.append(f"year {arguments.year}")
     if arguments.as_of_date is not None:
         parts.append(f"as of {arguments.as_of_date}")
-    if arguments.published:
-        parts.append("published form (counts under 5 suppressed)")
+    if arguments.unsuppressed:
+        parts.append("UNSUPPRESSED, not for publication")
+    else:
+        parts.append("published form (suppressed cells shown as ..)")
     return ", ".join([*parts, moment])

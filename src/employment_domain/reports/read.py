@@ -93,6 +93,18 @@ class Report:
     rows: list[dict[str, Any]]
     moment: str
 
+    def columns(self, fmt: str) -> list[str] | None:
+        """The columns to render in ``fmt``: all of them in JSON (None); in the forms that
+        controllers read, all but the projection's reference columns (exact fractions,
+        parameter ids and file names, which JSON keeps)."""
+        from employment_domain.projections import projection_named
+
+        if fmt == "json" or not self.rows:
+            return None
+        reference = set(projection_named(self.request.name).reference_columns)
+        names = dict.fromkeys(name for row in self.rows for name in row)
+        return [name for name in names if name not in reference]
+
 
 def available_reports() -> list[str]:
     """The names of the reports this version can build, from the projections registry."""
