@@ -218,7 +218,7 @@ def test_an_xlsx_reads_back_with_numbers_euros_exact_to_the_cent_and_dates(
         report_output(capsys, name, "--db", str(demo_db), "--format", "xlsx", "--out", str(out))
         sheet = openpyxl.load_workbook(out).active
         assert sheet is not None and sheet.title == name
-        header = [cell.value for cell in sheet[1]]
+        header = [str(cell.value) for cell in sheet[1]]
         assert header == list(rows[0])
         xml = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
         for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
