@@ -307,5 +307,6 @@ def _stamped(book: Any) -> bytes:
             stamped = zipfile.ZipInfo(entry.filename, date_time=_XLSX_TIME)
             stamped.compress_type = zipfile.ZIP_DEFLATED
             stamped.external_attr = entry.external_attr
-            target.writestr(stamped, source.read(entry.filename))
+            with target.open(stamped, "w") as written:
+                written.write(source.read(entry.filename))
     return out.getvalue()
