@@ -108,11 +108,11 @@ class Language:
 
     def value(self, value: str, column: str | None = None) -> str:
         """A coded value of ``column`` as a reader reads it: a municipality's or an industry's
-        official name, a service's, an office's, or the value's label; unknown text unchanged."""
-        if column == "municipality":
-            return self.municipality(value)
-        if column == "industry":
-            return self.industry(value)
+        official name, a service's, an office's, or the value's label (a ``total`` row in the
+        municipality column too); unknown text unchanged."""
+        named = {"municipality": self.municipality, "industry": self.industry}.get(column or "")
+        if named is not None and named(value) != value:
+            return named(value)
         context = _VALUE_CONTEXTS.get(column or "")
         if context is not None and self.has(context, value):
             return self.word(context, value)
@@ -120,10 +120,9 @@ class Language:
 
     def has_value(self, value: str, column: str | None = None) -> bool:
         """Whether :meth:`value` has a translation for ``value`` (not the text unchanged)."""
-        if column == "municipality":
-            return self.municipality(value) != value
-        if column == "industry":
-            return self.industry(value) != value
+        named = {"municipality": self.municipality, "industry": self.industry}.get(column or "")
+        if named is not None and named(value) != value:
+            return True
         context = _VALUE_CONTEXTS.get(column or "")
         return (context is not None and self.has(context, value)) or self.has("value", value)
 
