@@ -82,13 +82,13 @@ def render_annual_report(
     anchor: str | None = None,
     lang: str = "en",
 ) -> str:
-    """The annual report of ``year`` as one HTML document (English or Finnish labels).
+    """The annual report of ``year`` as one HTML document in ``lang`` (en, fi or sv).
 
     ``anchor`` is the latest integrity anchor (``ea1:<position>:<digest>``), printed as given.
     The projections' tables must exist in the read model (ProjectionError names any missing).
     """
     if lang not in LANGUAGES:
-        raise ValueError(f"the annual report is in {' or '.join(LANGUAGES)}, not {lang!r}")
+        raise ValueError(f"the annual report is in {', '.join(LANGUAGES)}, not {lang!r}")
     if isinstance(readmodel_or_connection, ReadModel):
         with readmodel_or_connection.connect() as connection:
             return _render(connection, year, anchor, lang)
@@ -153,7 +153,7 @@ def _check_built(connection: Connection) -> None:
 def _table(say: Words, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     if not rows:
         return f"<p>{escape(say('none'))}</p>"
-    head = "".join(f"<th>{escape(say.name(column))}</th>" for column in columns)
+    head = "".join(f"<th>{escape(say.column(column))}</th>" for column in columns)
     body = "".join(
         "<tr>" + "".join(say.cell(row, column) for column in columns) + "</tr>" for row in rows
     )
@@ -178,7 +178,7 @@ def _cost_section(connection: Connection, year: int, say: Words) -> str:
     chart = horizontal_bars(
         say("cost_chart"),
         [say.municipality(row["municipality"]) for row in rows],
-        [Series(say.name("amount"), PALETTE[0], [row["amount"] for row in rows])],
+        [Series(say.column("amount"), PALETTE[0], [row["amount"] for row in rows])],
         unit=" €",
         number=lambda value: say.number(value, money=True),
     )
@@ -186,9 +186,10 @@ def _cost_section(connection: Connection, year: int, say: Words) -> str:
     if rows:
         first = rows[0]
         weights = (
-            f"<h3>{escape(say('weights'))}</h3><p>{escape(say.name(str(first['status'])))}; "
-            f"{escape(say.name('net_cost'))} {escape(say.number(first['net_cost'], money=True))}"
-            f" €</p><p class=note>{escape(str(first['weights_version'] or ''))}</p>"
+            f"<h3>{escape(say('weights'))}</h3><p>{escape(say.value(str(first['status'])))}; "
+            f"{escape(say.column('net_cost'))}: "
+            f"{escape(say.number(first['net_cost'], money=True))}</p>"
+            f"<p class=note>{escape(str(first['weights_version'] or ''))}</p>"
             f"<p class=note>{escape(str(first['weights_reference'] or ''))}</p>"
         )
     return _section(say, "cost_split", chart, _table(say, rows, _COST_COLUMNS), weights)
@@ -218,7 +219,7 @@ def _caseload_section(connection: Connection, year: int, say: Words) -> str:
         )
         for index, place in enumerate(places)
     ]
-    chart = vertical_bars(say("caseload_chart"), months, series, stacked=True)
+    chart = vertical_bars(say("caseload_chart"), months, series, stacked=True, number=say.number)
     columns = ("month", "municipality", "started", "restarted", "ended", "active")
     groups = CaseloadGroups.report(connection, year=year, published=True)
     last = max((row["month"] for row in groups), default=None)
@@ -247,9 +248,9 @@ def _production_section(connection: Connection, year: int, say: Words) -> str:
     services = [row for row in rows if row["service_type"] != "total"]
     chart = horizontal_bars(
         say("production_chart"),
-        [say.name(row["service_type"]) for row in services],
+        [say.value(row["service_type"], "service_type") for row in services],
         [
-            Series(say.name(way), PALETTE[index], [_value(row, way) for row in services])
+            Series(say.value(way), PALETTE[index], [_value(row, way) for row in services])
             for index, way in enumerate(PRODUCTION)
         ],
         number=say.number,
@@ -273,14 +274,20 @@ def _deadlines_section(connection: Connection, year: int, say: Words) -> str:
     by_key = {(row["month"], row["act"]): row for row in rows}
     series = [
         Series(
-            say.name(act),
+            say.value(act),
             PALETTE[index],
             [_percent_value(by_key.get((month, act))) for month in months],
         )
         for index, act in enumerate(ACTS)
     ]
     chart = vertical_bars(
-        say("deadlines_chart"), months, series, stacked=False, maximum=100, unit=" %"
+        say("deadlines_chart"),
+        months,
+        series,
+        stacked=False,
+        maximum=100,
+        unit=" %",
+        number=say.number,
     )
     columns = ("month", "act", "due", "held_on_time", "held_late", "overdue", "open")
     return _section(say, "deadlines", chart, _table(say, rows, (*columns, "on_time_percent")))
@@ -303,7 +310,7 @@ def _outcomes_section(connection: Connection, year: int, say: Words) -> str:
     row = rows[0]
     figures = [name for name in row if name not in ("year", MARKER)]
     body = "".join(
-        f"<tr><th>{escape(say.name(name))}</th>{say.cell(row, name)}</tr>" for name in figures
+        f"<tr><th>{escape(say.column(name))}</th>{say.cell(row, name)}</tr>" for name in figures
     )
     head = f"<tr><th>{escape(say('figure'))}</th><th>{escape(say('value'))}</th></tr>"
     return _section(say, "outcomes", f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")

@@ -46,24 +46,27 @@ def vertical_bars(
     unit: str = "",
     width: int = 760,
     height: int = 300,
+    number: Callable[[Decimal], str] | None = None,
 ) -> str:
-    """Columns per category, the series side by side or stacked; ``maximum`` fixes the scale."""
+    """Columns per category, the series side by side or stacked; ``maximum`` fixes the scale;
+    the scale's figures and the bars' tips are written by ``number`` (the report's language)."""
     left, right, top, bottom = 56, 12, 36, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = _scale_top(categories, series, stacked, maximum)
     if maximum is None:
         top_value = _nice(top_value)
     parts = [_open(title, width, height + 22 * _legend_rows(series, width))]
-    parts.extend(_grid_horizontal(left, top, plot_w, plot_h, top_value, unit))
+    write = number or _plain
+    parts.extend(_grid_horizontal(left, top, plot_w, plot_h, top_value, unit, write))
     slot = plot_w / max(len(categories), 1)
     bars = 1 if stacked else max(len(series), 1)
     bar_w = max(slot * 0.8 / bars, 1.0)
     for index, category in enumerate(categories):
         x0 = left + index * slot + slot * 0.1
         base = Decimal(0)
-        for number, one in enumerate(series):
+        for place, one in enumerate(series):
             value = one.values[index] if index < len(one.values) else None
-            x = x0 if stacked else x0 + number * bar_w
+            x = x0 if stacked else x0 + place * bar_w
             if value is None:
                 y = top + plot_h - (base / top_value) * plot_h
                 parts.append(_mark(x + bar_w / 2, float(y) - 3))
@@ -71,7 +74,14 @@ def vertical_bars(
             size = Decimal(value) / top_value * plot_h
             y = top + plot_h - (base / top_value) * plot_h - size
             parts.append(
-                _rect(x, float(y), bar_w, float(size), one.colour, f"{one.label}: {value}")
+                _rect(
+                    x,
+                    float(y),
+                    bar_w,
+                    float(size),
+                    one.colour,
+                    f"{one.label}: {write(Decimal(value))}",
+                )
             )
             if stacked:
                 base += Decimal(value)
@@ -125,7 +135,7 @@ def horizontal_bars(
                     float(size),
                     row_height - 8,
                     one.colour,
-                    f"{one.label}: {value}",
+                    f"{one.label}: {(number or _plain)(Decimal(value))}",
                 )
             )
             x += size
@@ -180,7 +190,13 @@ def _open(title: str, width: int, height: int) -> str:
 
 
 def _grid_horizontal(
-    left: int, top: int, plot_w: int, plot_h: int, top_value: Decimal, unit: str
+    left: int,
+    top: int,
+    plot_w: int,
+    plot_h: int,
+    top_value: Decimal,
+    unit: str,
+    write: Callable[[Decimal], str],
 ) -> list[str]:
     lines = []
     for step in range(5):
@@ -190,7 +206,7 @@ def _grid_horizontal(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
             f'stroke="#d0d0d0" stroke-width="1"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end" '
-            f'style="{_FONT}">{escape(_plain(value) + unit)}</text>'
+            f'style="{_FONT}">{escape(write(value) + unit)}</text>'
         )
     lines.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '

@@ -36,6 +36,7 @@ from sqlalchemy.pool import StaticPool
 from employment_domain.store.persistence import store_environment
 
 from .projection import TABLE_PREFIX, Projection, ProjectionError
+from .views import create_views, drop_views
 
 __all__ = ["TRACKING", "ReadModel", "read_model_url"]
 
@@ -148,11 +149,14 @@ class ReadModel:
             yield connection
 
     def create_tables(self, projections: Sequence[Projection]) -> None:
-        """Create the tracking table and each projection's tables that do not exist yet."""
+        """Create the tracking table and each projection's tables that do not exist yet, and the
+        report-shaped views (``rv_``) over them for BI tools."""
         _tracking_metadata.create_all(self.engine, checkfirst=True)
         self._add_fingerprint_column()
         for projection in projections:
             projection.metadata.create_all(self.engine, checkfirst=True)
+        with self.engine.begin() as connection:
+            create_views(connection, [projection.name for projection in projections], self.schema)
 
     def _add_fingerprint_column(self) -> None:
         """A tracking table made before 0.2.0 gets its fingerprint column."""
@@ -167,7 +171,9 @@ class ReadModel:
 
     def drop_tables(self, projection: Projection) -> None:
         """Drop a projection's tables, those its earlier versions kept, and its tracking row,
-        so it can be rebuilt from zero."""
+        so it can be rebuilt from zero; the views over them go first."""
+        with self.engine.begin() as connection:
+            drop_views(connection, [projection.name], self.schema)
         projection.metadata.drop_all(self.engine, checkfirst=True)
         retired = MetaData()
         for name in projection.retired_tables:

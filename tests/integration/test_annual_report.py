@@ -1,5 +1,6 @@
 """The HTML annual report of a small demo year: one self-contained page with a chart for each
-required figure, nothing fetched from the network, and, in headless Chromium, charts that show."""
+required figure, nothing fetched from the network, in English, Finnish and Swedish, and, in
+headless Chromium, charts that show in each language."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class Demo:
     read_model: ReadModel
     english: str
     finnish: str
+    swedish: str
+
+    def html(self, lang: str) -> str:
+        return {"en": self.english, "fi": self.finnish, "sv": self.swedish}[lang]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     english = render_annual_report(read_model, year=2025, anchor=ANCHOR)
     with read_model.connect() as connection:
         finnish = render_annual_report(connection, year=2025, anchor=None, lang="fi")
-    yield Demo(read_model, english, finnish)
+    swedish = render_annual_report(read_model, year=2025, anchor=ANCHOR, lang="sv")
+    yield Demo(read_model, english, finnish, swedish)
     read_model.close()
     area.close()
 
@@ -69,7 +75,7 @@ def test_the_annual_report_is_one_page_with_a_chart_for_each_required_figure(dem
 
 
 def test_the_annual_report_needs_nothing_from_the_network(demo: Demo) -> None:
-    for html in (demo.english, demo.finnish):
+    for html in (demo.english, demo.finnish, demo.swedish):
         assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import", html)
         addresses = set(re.findall(r"https?://[^\s\"'<>]+", html))
         assert addresses == {"http://www.w3.org/2000/svg"}  # the SVG namespace, never fetched
@@ -88,7 +94,27 @@ def test_the_finnish_report_has_finnish_labels_and_official_names(demo: Demo) ->
     for text in ("Työllisyysalueen vuosiraportti 2025", "Kustannusten jako kuntien kesken"):
         assert text in html
     assert "työvoimakoulutus" in html and "Eheysankkuria ei annettu." in html
-    assert re.search(r"<td class=n>\d[\d\u202f]*,\d\d</td>", html)  # a decimal comma
+    assert re.search(r"<td class=n>\d[\d\u00a0]*,\d\d</td>", html)  # a decimal comma
+    assert re.search(r"<td class=n>\d+,\d\u00a0%</td>", html)  # a percentage as Finnish writes it
+
+
+def test_the_swedish_report_has_swedish_labels_and_official_names(demo: Demo) -> None:
+    html = demo.swedish
+    assert '<html lang="sv">' in html
+    for text in (
+        "Sysselsättningsområdets årsrapport 2025",
+        "Kostnadsfördelningen mellan kommunerna",
+    ):
+        assert text in html
+    assert "Esbo" in html and "Grankulla" in html and "arbetskraftsutbildning" in html
+    assert "Kauniainen" not in html and "<td>labour market training</td>" not in html
+    assert re.search(r"<td class=n>\d[\d\u00a0]*,\d\d</td>", html)  # a decimal comma
+
+
+def test_the_english_report_names_services_and_groups_in_words_not_codes(demo: Demo) -> None:
+    html = demo.english
+    assert "labour market training" in html and "labour_market_training" not in html
+    assert re.search(r"<td class=n>\d[\d,]*\.\d\d</td>", html)  # 1,234.56
 
 
 def test_a_read_model_without_the_projections_is_refused_with_their_names(tmp_path: Path) -> None:
@@ -99,15 +125,16 @@ def test_a_read_model_without_the_projections_is_refused_with_their_names(tmp_pa
 
 
 def test_an_unknown_language_is_refused(demo: Demo) -> None:
-    with pytest.raises(ValueError, match="en or fi"):
-        render_annual_report(demo.read_model, year=2025, lang="sv")
+    with pytest.raises(ValueError, match="en, fi, sv"):
+        render_annual_report(demo.read_model, year=2025, lang="de")
 
 
-def test_headless_chromium_renders_the_report_with_its_charts_visible(
-    demo: Demo, tmp_path: Path
+@pytest.mark.parametrize("lang", ["en", "fi", "sv"])
+def test_headless_chromium_renders_the_report_with_its_charts_visible_in_each_language(
+    demo: Demo, tmp_path: Path, lang: str
 ) -> None:
-    page, picture = tmp_path / "annual.html", tmp_path / "annual.png"
-    page.write_text(demo.english, encoding="utf-8")
+    page, picture = tmp_path / f"annual-{lang}.html", tmp_path / f"annual-{lang}.png"
+    page.write_text(demo.html(lang), encoding="utf-8")
     command = [str(SCRIPT), str(page), str(picture), "1200x7000", "0.5"]
     browser = shutil.which(os.environ.get("CHROMIUM") or "chromium")
     if browser is None:

@@ -89,6 +89,7 @@ def test_the_tables_sit_in_the_stores_postgres_schema_with_the_read_model_prefix
             "rm_caseload_clients",
             "rm_caseload_days",
             "rm_tracking",
+            "rv_caseload",  # the report-shaped view for BI tools, in the same schema
         ]
 
 

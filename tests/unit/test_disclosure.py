@@ -151,6 +151,7 @@ def production(rows: list[tuple[str, int, int, int, int]]) -> list[dict[str, Any
             if row["total"]
             else None
         )
+        row |= {"joint": 0, "network": 0}  # ways of production this table has none of
     return body
 
 

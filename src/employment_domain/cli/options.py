@@ -76,13 +76,14 @@ def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str] = 
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
-    """``--lang``: English or Finnish labels."""
+    """``--lang``: the stable English names, or Finnish or Swedish labels."""
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         default="en",
-        help="labels in English or Finnish, with the official Finnish names of services and"
-        " municipalities (default: en)",
+        help="en: the stable English column names and codes; fi or sv: Finnish or Swedish"
+        " labels with the official names of services, offices, municipalities and industries,"
+        " and numbers and dates as the language writes them (default: en)",
     )
 
 

@@ -23,19 +23,23 @@ from employment_domain.cli.options import (
     known_at,
     print_rows,
 )
+from employment_domain.i18n import language
 from employment_domain.reports.read import (
     STABLE_REPORT_NAMES,
+    Report,
     ReportOptionError,
     ReportRequest,
     read_annual_report,
     read_report,
 )
-from employment_domain.tabulate import FORMATS, render
+from employment_domain.tabulate import CSV_DIALECTS, FORMATS, render, render_xlsx
 
 __all__ = ["ANNUAL", "add_parser", "print_note", "run_annual"]
 
 #: The name of the annual report, which is not one projection's report but all of them in HTML.
 ANNUAL = "annual"
+#: The spreadsheet format: bytes, so written to a file or a pipe, never to a terminal.
+XLSX = "xlsx"
 
 
 _DESCRIPTION = f"""\
@@ -67,10 +71,19 @@ def add_parser(commands: Subparsers) -> None:
     add_db_option(parser)
     parser.add_argument(
         "--format",
-        choices=(*FORMATS, "html"),
+        choices=(*FORMATS, XLSX, "html"),
         default=None,
-        help="table, csv or json (default: table; JSON keeps English keys and exact amounts);"
-        " html for the annual report",
+        help="table, csv, json or xlsx (default: table; JSON keeps English keys and exact"
+        " amounts; xlsx is a spreadsheet with typed cells, written with --out FILE or to a"
+        " pipe); html for the annual report",
+    )
+    parser.add_argument(
+        "--csv-dialect",
+        choices=CSV_DIALECTS,
+        default="standard",
+        help="standard: comma-separated, decimal point; excel-fi: semicolon-separated, decimal"
+        " comma and a UTF-8 byte-order mark, as Excel with Finnish settings opens it"
+        " (default: standard)",
     )
     parser.add_argument(
         "--out", type=Path, default=None, metavar="FILE", help="write to FILE, not to the screen"
@@ -120,6 +133,13 @@ def _run(arguments: argparse.Namespace) -> int:
         return run_annual(arguments)
     if arguments.format == "html":
         raise UsageError(f"--format html is for the annual report, not {arguments.name!r}")
+    if arguments.csv_dialect != "standard" and arguments.format != "csv":
+        raise UsageError("--csv-dialect is for --format csv")
+    if arguments.format == XLSX and arguments.out is None and sys.stdout.isatty():
+        raise UsageError(
+            "an xlsx spreadsheet is binary, not for a terminal: give --out FILE"
+            " (or redirect standard output to a file)"
+        )
     request = ReportRequest(
         name=arguments.name,
         year=arguments.year,
@@ -151,7 +171,36 @@ def _run(arguments: argparse.Namespace) -> int:
         raise UsageError(message) from error
     if not report.rows:
         print_note(f"the {arguments.name} report has no rows for {_selection(arguments)}")
-    fmt, title = arguments.format or "table", _title(arguments, report.moment)
+    fmt, title = arguments.format or "table", _title(arguments, report)
+    if fmt == XLSX:
+        data = render_xlsx(
+            report.rows,
+            lang=arguments.lang,
+            title=title,
+            sheet=arguments.name,
+            columns=report.columns(fmt),
+        )
+        if arguments.out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            arguments.out.write_bytes(data)
+        return 0
+    if fmt == "csv":
+        end = "\r\n" if arguments.csv_dialect == "excel-fi" else "\n"
+        text = render(
+            report.rows,
+            fmt,
+            lang=arguments.lang,
+            dialect=arguments.csv_dialect,
+            columns=report.columns(fmt),
+        )
+        text += end
+        if arguments.out is None:
+            sys.stdout.write(text)
+        else:
+            arguments.out.write_bytes(text.encode("utf-8"))
+        return 0
     if arguments.out is None:
         print_rows(report.rows, fmt, lang=arguments.lang, title=title, columns=report.columns(fmt))
     else:
@@ -219,14 +268,21 @@ def _selection(arguments: argparse.Namespace) -> str:
     return ", ".join(parts) or "this store (it holds nothing the report counts)"
 
 
-def _title(arguments: argparse.Namespace, moment: str) -> str:
-    parts = [f"Report {arguments.name}"]
+def _title(arguments: argparse.Namespace, report: Report) -> str:
+    """The report's title in ``--lang``: its name, the selection and the moment it holds."""
+    words = language(arguments.lang)
+    name = arguments.name
+    parts = [words.text("title", "report", name=name, label=words.report(name))]
     if arguments.year is not None:
-        parts.append(f"year {arguments.year}")
+        parts.append(words.text("title", "year", year=arguments.year))
     if arguments.as_of_date is not None:
-        parts.append(f"as of {arguments.as_of_date}")
-    if arguments.unsuppressed:
-        parts.append("UNSUPPRESSED, not for publication")
+        parts.append(words.text("title", "as_of", date=words.date(arguments.as_of_date)))
+    parts.append(words.text("title", "unsuppressed" if arguments.unsuppressed else "published"))
+    known_at = arguments.as_known_at
+    if arguments.lang == "en":
+        moment = report.moment
+    elif known_at is not None and not isinstance(known_at, int):
+        moment = words.text("title", "known_at_time", time=known_at.isoformat())
     else:
-        parts.append("published form (suppressed cells shown as ..)")
+        moment = words.text("title", "known_at_position", position=report.position)
     return ", ".join([*parts, moment])

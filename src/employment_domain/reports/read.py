@@ -87,11 +87,14 @@ class ReportRequest:
 
 @attrs.frozen
 class Report:
-    """A report's rows and the moment of the history they hold."""
+    """A report's rows and the moment of the history they hold (``moment`` in English words;
+    ``position`` the notification position, when the report was read at one, for a reader
+    that words the moment in another language)."""
 
     request: ReportRequest
     rows: list[dict[str, Any]]
     moment: str
+    position: int | None = None
 
     def columns(self, fmt: str) -> list[str] | None:
         """The columns to render in ``fmt``: all of them in JSON (None); in the forms that
@@ -157,13 +160,15 @@ def read_report(
             finally:
                 model.close()
             moment = f"as known at position {position}"
+            at_position: int | None = position
         else:
             at = None if isinstance(when, int) else when
             stop = when if isinstance(when, int) else None
             with _breakdown_checked(request.by):
                 rows = report_as_known(app, projection.name, position=stop, at=at, **options)
             moment = f"as known at position {when}" if at is None else f"as known at {at}"
-    return Report(request, in_year(rows, projection, request.year), moment)
+            at_position = stop
+    return Report(request, in_year(rows, projection, request.year), moment, at_position)
 
 
 @contextmanager
