@@ -27,7 +27,13 @@ from typing import Any
 import attrs
 
 from employment_domain.errors import EmploymentDomainError
-from employment_domain.parameters import Parameters, load_yaml, single_spaced, source_problems
+from employment_domain.parameters import (
+    RULES_VARIABLE,
+    Parameters,
+    load_yaml,
+    single_spaced,
+    source_problems,
+)
 from employment_domain.values import MunicipalityCode, MunicipalityError
 
 __all__ = [
@@ -40,8 +46,6 @@ __all__ = [
     "rules_folder",
 ]
 
-#: The environment variable that names the rules folder when ``--rules`` is not given.
-RULES_VARIABLE = "EMPLOYMENT_AREA_RULES"
 #: The languages an area names itself in: Finland's two national languages and English.
 LANGUAGES = ("fi", "sv", "en")
 #: The file of a rules folder that says which area it is.

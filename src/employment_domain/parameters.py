@@ -25,10 +25,12 @@ assumptions (``employment-area rules provenance``).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from itertools import pairwise
@@ -367,6 +369,29 @@ def _pairs(items: list[DatedValue]) -> Iterable[tuple[DatedValue, DatedValue]]:
     return pairwise(items)
 
 
+#: The environment variable naming the rules folder of the area in use (``--rules DIR`` sets it
+#: for one command); unset, the packaged Espoo–Kauniainen folder is used.
+RULES_VARIABLE = "EMPLOYMENT_AREA_RULES"
+
+
+def rules_root() -> Path | Traversable:
+    """The rules folder in use: the one ``EMPLOYMENT_AREA_RULES`` names, else the packaged one.
+
+    Reading an environment variable is configuration, not a clock: it chooses the area, never a
+    date or a value of a rule.
+    """
+    folder = os.environ.get(RULES_VARIABLE) or None
+    return resources.files("employment_domain.rules") if folder is None else Path(folder)
+
+
 def default_parameters() -> Parameters:
-    """The packaged parameters of the Espoo–Kauniainen employment area."""
-    return Parameters.load(resources.files("employment_domain.rules").joinpath("parameters"))
+    """The parameters of the area in use (``EMPLOYMENT_AREA_RULES``, else the packaged
+    Espoo–Kauniainen folder), read once per folder and process."""
+    return _parameters_of(os.environ.get(RULES_VARIABLE) or None)
+
+
+@cache
+def _parameters_of(folder: str | None) -> Parameters:
+    if folder is None:
+        return Parameters.load(resources.files("employment_domain.rules").joinpath("parameters"))
+    return Parameters.load(Path(folder) / "parameters")

@@ -114,7 +114,7 @@ def test_referrals_are_routed_to_purchases_to_omnia_and_in_house(demo: Demo) -> 
     referrals = events_named(demo.area, "ReferredToService")
     routes = Counter(event.decision.route.value for event in referrals)
     assert routes == Counter(demo.summary.decisions_by_route)
-    assert routes["purchased"] > 0 and routes["in_house"] > 0 and routes["omnia"] > 0
+    assert routes["purchased"] > 0 and routes["in_house"] > 0 and routes["in_house_entity"] > 0
 
 
 def test_a_contract_runs_out_mid_year_and_later_referrals_of_its_service_go_elsewhere(

@@ -14,11 +14,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from employment_domain import __version__
 from employment_domain.area import EmploymentArea
+from employment_domain.area_rules import RulesFolder
 from employment_domain.cli import allocate as cli_allocate
 from employment_domain.cli import audit as cli_audit
 from employment_domain.cli import demo as cli_demo
@@ -30,6 +32,7 @@ from employment_domain.cli import store as cli_store
 from employment_domain.cli.options import UsageError, add_db_option
 from employment_domain.cli.stores import open_writing
 from employment_domain.errors import EmploymentDomainError
+from employment_domain.parameters import RULES_VARIABLE
 from employment_domain.reports.stores import store_name
 from employment_domain.store.persistence import store_environment
 
@@ -92,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
+        "--rules",
+        dest="global_rules",
+        default=None,
+        metavar="DIR",
+        help="the employment area's rules folder for the command that follows, unless it is"
+        f" given its own --rules (default: ${RULES_VARIABLE}, else the packaged rules)",
+    )
+    parser.add_argument(
         "--db",
         dest="global_db",
         default=None,
@@ -114,7 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_db_option(example)
     example.set_defaults(run=_example)
+    _add_rules_option(commands)
     return parser
+
+
+def _add_rules_option(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``--rules DIR`` on every command that has none of its own: the area's rules folder."""
+    for command in commands.choices.values():
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        for group in nested:
+            _add_rules_option(group)
+        if not nested and not any(action.dest == "rules" for action in command._actions):
+            command.add_argument(
+                "--rules",
+                metavar="DIR",
+                help=f"the employment area's rules folder (default: ${RULES_VARIABLE}, else the"
+                " packaged Espoo–Kauniainen rules)",
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,7 +170,11 @@ def _main(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     if getattr(arguments, "db", None) is None and "db" in arguments:
         arguments.db = arguments.global_db
+    if getattr(arguments, "rules", None) is None and "rules" in arguments:
+        arguments.rules = arguments.global_rules
+    before = os.environ.get(RULES_VARIABLE)
     try:
+        _use_rules(arguments)
         result: int = arguments.run(arguments)
     except UsageError as error:
         arguments.parser.print_usage(sys.stderr)
@@ -169,7 +200,25 @@ def _main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"\n{_PROG}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if before is None:
+            os.environ.pop(RULES_VARIABLE, None)
+        else:
+            os.environ[RULES_VARIABLE] = before
     return result
+
+
+def _use_rules(arguments: argparse.Namespace) -> None:
+    """Make ``--rules DIR`` the area of this command: every store, report and rule it reads
+    then goes by that folder (as ``EMPLOYMENT_AREA_RULES`` would). ``rules check``, ``test``
+    and ``diff`` also take a folder of routing rule files alone, as release 0.2.0 did."""
+    folder = getattr(arguments, "rules", None) or os.environ.get(RULES_VARIABLE) or None
+    if folder is None:
+        return
+    if arguments.command == "rules" and not Path(folder, "routing").is_dir():
+        return  # a folder of routing rules alone: the rules command reads it itself
+    RulesFolder.load(folder)  # refuse a folder that is not an area's, naming what is missing
+    os.environ[RULES_VARIABLE] = str(Path(folder).resolve())
 
 
 @contextmanager

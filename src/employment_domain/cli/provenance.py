@@ -163,12 +163,19 @@ def _cut(text: str | None) -> str:
 
 
 def _provenance(arguments: argparse.Namespace) -> int:
-    parameters = (
-        default_parameters()
-        if arguments.parameters is None
-        else Parameters.load(Path(arguments.parameters))
-    )
-    rulebook = default_rulebook() if arguments.rules is None else Rulebook.load(arguments.rules)
+    rules = arguments.rules
+    area_parameters = None if rules is None else Path(rules, "parameters")
+    if arguments.parameters is not None:
+        parameters = Parameters.load(Path(arguments.parameters))
+    elif area_parameters is not None and area_parameters.is_dir():
+        parameters = Parameters.load(area_parameters)
+    else:
+        parameters = default_parameters()
+    routing = None if rules is None else Path(rules, "routing")
+    if rules is None:
+        rulebook = default_rulebook()
+    else:
+        rulebook = Rulebook.load(routing if routing is not None and routing.is_dir() else rules)
     rows = provenance_rows(parameters, rulebook)
     if arguments.status is not None:
         rows = [row for row in rows if row["status"] == arguments.status]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from employment_domain.cli import provenance
@@ -24,6 +26,7 @@ from employment_domain.cli.options import (
     print_rows,
 )
 from employment_domain.commands.clients import plain_data
+from employment_domain.parameters import RULES_VARIABLE
 from employment_domain.reports.stores import CommandRefusedError, open_reading
 from employment_domain.routing.engine import make_engine
 from employment_domain.routing.lint import lint
@@ -129,12 +132,27 @@ def add_parser(commands: Subparsers) -> None:
 
 
 def _rulebook(folder: str | None) -> Rulebook:
+    """The rulebook of ``folder``: an area's rules folder (its ``routing/``) or, as in release
+    0.2.0, a folder of routing rule files alone; None, the area in use."""
     if folder is None:
         return default_rulebook()
-    return _read(folder, "rule", lambda: Rulebook.load(folder))
+    routing = routing_folder(folder)
+    return _read(routing, "rule", lambda: Rulebook.load(routing))
 
 
-def _scenarios(folder: str | None) -> list[Scenario]:
+def routing_folder(folder: str) -> str:
+    """The routing rules of ``folder``: its ``routing/`` when it is an area's rules folder."""
+    nested = Path(folder, "routing")
+    return str(nested) if nested.is_dir() else folder
+
+
+def _scenarios(folder: str | None, rules: str | None = None) -> list[Scenario]:
+    """The scenarios of ``folder``; without it, those of the area's rules folder ``rules``
+    (its ``tests/``), else of the area in use."""
+    if folder is None:
+        area = rules or os.environ.get(RULES_VARIABLE)
+        if area is not None and Path(area, "tests").is_dir():
+            folder = str(Path(area, "tests"))
     return _read(folder or "the packaged scenarios", "scenario", lambda: load_scenarios(folder))
 
 
@@ -165,7 +183,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _test(arguments: argparse.Namespace) -> int:
     rulebook = _rulebook(arguments.rules)
-    scenarios = _scenarios(arguments.scenarios)
+    scenarios = _scenarios(arguments.scenarios, arguments.rules)
     engines = available_engines()
     results = run_scenarios(scenarios, rulebook, engines)
     failed = [result for result in results if not result.passed]

@@ -198,10 +198,13 @@ class EmployerCommands(AreaCore):
         self._save(employer)
 
     def record_employer_contact(
-        self, employer_id: UUID, *, on: date, topic: str, unit: str = "business_espoo"
+        self, employer_id: UUID, *, on: date, topic: str, unit: str | None = None
     ) -> None:
-        """Record a contact with the employer, through Business Espoo unless ``unit`` says."""
+        """Record a contact with the employer, through the area's employer services unit
+        (its ``area.yaml``: Business Espoo in Espoo–Kauniainen) unless ``unit`` says."""
         employer = self.get_employer(employer_id)
+        if unit is None:
+            unit = self._app.area.employer_services_unit
         employer.record_contact(on=on, topic=topic, unit=unit)
         self._save(employer)
 

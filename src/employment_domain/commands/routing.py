@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 
 import attrs
 
+from employment_domain.area_rules import RulesFolder, rules_folder
 from employment_domain.clients.client import Client
 from employment_domain.commands.clients import ClientCommands
 from employment_domain.commands.procurements import ProcurementCommands
@@ -36,6 +37,7 @@ from employment_domain.routing.rulebook import (
     RoutingFactsError,
     Rulebook,
     default_rulebook,
+    packaged_rulebook,
 )
 from employment_domain.target_groups import age_on
 
@@ -101,8 +103,11 @@ class DecisionCheck:
 class RoutingCommands(ClientCommands, ProcurementCommands):
     """The routing side of the employment area: decide, refer with routing, verify, explain.
 
-    ``rulebook`` replaces the packaged rules of Espoo–Kauniainen; ``routing_engine`` the engine
-    (durable_rules where it can be imported, else the reference evaluator).
+    ``rules`` is the area's rules folder (a path or a :class:`RulesFolder`; default: the one
+    ``EMPLOYMENT_AREA_RULES`` names, else the packaged Espoo–Kauniainen folder), which gives
+    the parameters, the rulebook and the area; ``rulebook`` replaces its rules alone;
+    ``routing_engine`` the engine (durable_rules where it can be imported, else the reference
+    evaluator).
     """
 
     def __init__(
@@ -111,8 +116,19 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         *,
         rulebook: Rulebook | None = None,
         routing_engine: RoutingEngine | None = None,
+        rules: RulesFolder | str | os.PathLike[str] | None = None,
         **kwargs: Any,
     ) -> None:
+        if rules is not None:
+            # One area's rules folder gives the parameters, the rulebook and the area itself.
+            folder = rules_folder(rules)
+            kwargs.setdefault("area", folder.area)
+            if kwargs.get("parameters") is None:
+                kwargs["parameters"] = folder.parameters()
+            if rulebook is None:
+                rulebook = (
+                    packaged_rulebook() if folder.packaged else Rulebook.load(folder.routing_folder)
+                )
         self.rulebook = rulebook if rulebook is not None else default_rulebook()
         self.routing_engine = routing_engine if routing_engine is not None else default_engine()
         self._archived: set[str] = set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -28,7 +29,7 @@ import attrs
 import yaml
 
 from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
-from employment_domain.parameters import load_yaml, take_sources
+from employment_domain.parameters import RULES_VARIABLE, load_yaml, take_sources
 from employment_domain.routing.conditions import (
     FactDefinition,
     compile_first_match,
@@ -72,6 +73,7 @@ __all__ = [
     "Rulebook",
     "RulebookFileError",
     "default_rulebook",
+    "packaged_rulebook",
 ]
 
 FORMAT = 1
@@ -441,7 +443,19 @@ class Rulebook:
         return describe_condition(rule.condition, self.facts)
 
 
-@cache
 def default_rulebook() -> Rulebook:
+    """The routing rulebook of the area in use (``EMPLOYMENT_AREA_RULES``, else the packaged
+    Espoo–Kauniainen folder), read once per folder and process."""
+    return _rulebook_of(os.environ.get(RULES_VARIABLE) or None)
+
+
+def packaged_rulebook() -> Rulebook:
     """The packaged routing rulebook of the Espoo–Kauniainen employment area."""
-    return Rulebook.load(resources.files("employment_domain.rules").joinpath("routing"))
+    return _rulebook_of(None)
+
+
+@cache
+def _rulebook_of(folder: str | None) -> Rulebook:
+    if folder is None:
+        return Rulebook.load(resources.files("employment_domain.rules").joinpath("routing"))
+    return Rulebook.load(Path(folder) / "routing")

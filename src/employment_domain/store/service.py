@@ -26,7 +26,7 @@ from eventsourcing.persistence import (
     Recording,
 )
 
-from employment_domain.area_rules import AreaDefinition, default_rules_folder
+from employment_domain.area_rules import AreaDefinition, default_rules_folder, rules_folder
 from employment_domain.errors import (
     ConcurrentUpdateError,
     EmploymentDomainError,
@@ -107,7 +107,7 @@ class AreaService(Application[UUID]):
                 f"the PostgreSQL store {self.store_description!r} has no event tables; initialise"
                 " it once with 'employment-area store init --db URL' (or init_store(url))"
             )
-        self.area = area if area is not None else default_rules_folder().area
+        self.area = area if area is not None else rules_folder().area
         try:
             self._registered = self._check_area()
         except AreaMismatchError:
