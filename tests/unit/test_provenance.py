@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from employment_domain.area_rules import default_rules_folder
 from employment_domain.cli.provenance import provenance_rows, status_totals
 from employment_domain.decisions import Route
 from employment_domain.parameters import (
@@ -64,12 +65,12 @@ def plan_sections(text: str) -> dict[str, str]:
 
 
 def sources() -> list[dict[str, Any]]:
-    return provenance_rows(default_parameters(), default_rulebook())
+    return provenance_rows(default_parameters(), default_rulebook(), default_rules_folder().area)
 
 
 def test_every_packaged_value_rule_default_and_district_states_one_of_the_four_statuses() -> None:
     rows = sources()
-    assert {row["kind"] for row in rows} == {"parameter", "default", "rule", "district"}
+    assert {row["kind"] for row in rows} == {"area", "parameter", "default", "rule", "district"}
     unstated = [(row["file"], row["key"]) for row in rows if row["status"] not in STATUSES]
     assert unstated == []
 
@@ -139,7 +140,8 @@ def test_no_value_or_rule_keeps_the_old_statuses_verified_or_council() -> None:
 def test_the_totals_in_the_rules_readme_are_those_of_the_packaged_files() -> None:
     readme = (RULES / "README.md").read_text(encoding="utf-8")
     for line in status_totals(sources()):
-        cells = [str(line[name]) for name in ("parameter", "default", "rule", "district", "all")]
+        names = ("area", "parameter", "default", "rule", "district", "all")
+        cells = [str(line[name]) for name in names]
         row = rf"\|\s*`?{line['status']}`?\s*\|\s*" + r"\s*\|\s*".join(cells) + r"\s*\|"
         assert re.search(row, readme), f"rules/README.md lacks the row {line}"
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from employment_domain.area_rules import AreaDefinition, rules_folder
 from employment_domain.cli.options import Subparsers, add_format_option, print_rows
 from employment_domain.parameters import STATUSES, Parameters, default_parameters
 from employment_domain.routing.lint import departures
@@ -27,7 +28,7 @@ from employment_domain.routing.rulebook import Rulebook, default_rulebook
 __all__ = ["KINDS", "UNSTATED", "add_parser", "provenance_rows", "status_totals"]
 
 #: The kinds of row, in the order they are listed.
-KINDS = ("parameter", "default", "rule", "district")
+KINDS = ("area", "parameter", "default", "rule", "district")
 #: The status of a row whose file gives none.
 UNSTATED = "unstated"
 COLUMNS = (
@@ -78,13 +79,22 @@ def add_parser(actions: Subparsers) -> None:
     parser.set_defaults(run=_provenance, parser=parser)
 
 
-def provenance_rows(parameters: Parameters, rulebook: Rulebook) -> list[dict[str, Any]]:
-    """One row per parameter value, default, rule version and district, with its source.
+def provenance_rows(
+    parameters: Parameters, rulebook: Rulebook, area: AreaDefinition | None = None
+) -> list[dict[str, Any]]:
+    """One row per entry of the area's definition, parameter value, default, rule version and
+    district, with its source.
 
     Every row has every column of :data:`COLUMNS`, so CSV and JSON readers see one shape;
     ``departs_from`` names the plan's default a rule departs from.
     """
     rows: list[dict[str, Any]] = []
+    for key, source in ({} if area is None else area.sources).items():
+        rows.append(
+            _row("area", key, None, area.source_file if area is not None else "")
+            | _source(source["status"], source["section"], source["quote"], source["why"])
+            | {"reference": source["reference"], "key": key}
+        )
     for name in parameters.names():
         for value in parameters.history(name):
             rows.append(
@@ -176,7 +186,8 @@ def _provenance(arguments: argparse.Namespace) -> int:
         rulebook = default_rulebook()
     else:
         rulebook = Rulebook.load(routing if routing is not None and routing.is_dir() else rules)
-    rows = provenance_rows(parameters, rulebook)
+    folder = rules_folder(rules) if rules is None or Path(rules, "area.yaml").is_file() else None
+    rows = provenance_rows(parameters, rulebook, None if folder is None else folder.area)
     if arguments.status is not None:
         rows = [row for row in rows if row["status"] == arguments.status]
     if arguments.format != "table":

@@ -8,7 +8,8 @@ The loader reports every mistake with its file and rule id before it refuses; ev
 default and district says what it rests on (``parameters.STATUSES``); ``rules/README.md``
 describes the format. The version is the SHA-256 of the canonical JSON text of the whole
 rulebook, so it changes exactly when the content does, and that text can be archived and loaded
-again to re-check an old decision.
+again to re-check an old decision. The module is one concept (the rulebook whose content, hash
+and decisions are one value), so it stays whole though it is over the usual length.
 """
 
 from __future__ import annotations
@@ -444,18 +445,17 @@ class Rulebook:
 
 
 def default_rulebook() -> Rulebook:
-    """The routing rulebook of the area in use (``EMPLOYMENT_AREA_RULES``, else the packaged
-    Espoo–Kauniainen folder), read once per folder and process."""
+    """The rulebook of the area in use (``EMPLOYMENT_AREA_RULES``, else the packaged one)."""
     return _rulebook_of(os.environ.get(RULES_VARIABLE) or None)
 
 
 def packaged_rulebook() -> Rulebook:
-    """The packaged routing rulebook of the Espoo–Kauniainen employment area."""
+    """The packaged rulebook of the Espoo–Kauniainen employment area."""
     return _rulebook_of(None)
 
 
 @cache
 def _rulebook_of(folder: str | None) -> Rulebook:
-    if folder is None:
-        return Rulebook.load(resources.files("employment_domain.rules").joinpath("routing"))
-    return Rulebook.load(Path(folder) / "routing")
+    """Each folder's rulebook is read once per process."""
+    root = resources.files("employment_domain.rules") if folder is None else Path(folder)
+    return Rulebook.load(root.joinpath("routing"))
