@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +105,9 @@ def test_the_cost_split_sums_exactly_to_the_ledgers_net_cost(demo: Demo) -> None
     assert [part["municipality"] for part in split["municipalities"]] == ["049", "235"]
     assert sum(parts, Money.zero()) == Money(ledger["net_cost"]) == Money(split["net_cost"])
     assert split == demo.summary.cost_split | {"status": "closed", "closed_on": "2026-02-27"}
-    # About 21 M€ of costs at scale 1.0, every category in use; purchases come from invoices.
-    assert 0.9 * 21_000_000 * SCALE < float(ledger["costs"]) < 1.1 * 21_000_000 * SCALE
+    # About the budget's 22.44 M€ of costs at scale 1.0 (21 M€ of operating expenditure and the
+    # support services on top), every category in use; purchases come from invoices.
+    assert 0.9 * 22_440_000 * SCALE < float(ledger["costs"]) < 1.1 * 22_440_000 * SCALE
     assert all(Money(total) > Money.zero() for total in ledger["costs_by_category"].values())
     approved = sum((Money(c.approved_invoices) for c in demo.summary.contracts), Money.zero())
     assert Money(ledger["costs_by_category"]["purchased_services"]) == approved
@@ -183,3 +186,25 @@ def test_the_demo_writes_the_same_year_into_a_postgresql_schema(
     split = area.cost_split(AREA, 2025)
     parts = [Money(part["amount"]) for part in split["municipalities"]]
     assert sum(parts, Money.zero()) == Money(area.ledger_state(AREA, 2025)["net_cost"])
+
+
+def test_the_demo_budget_is_the_plans_operating_expenditure_with_support_services_on_top(
+    demo: Demo,
+) -> None:
+    """Section a): operating expenditure of about 21 M€ that does not include support services;
+    the demo's advances are the budget lines' total split, invoiced only from Kauniainen, since
+    Espoo, the responsible municipality, keeps the accounts and does not invoice itself."""
+    on = date(2025, 1, 1)
+    parameters = demo.area.parameters
+    operating = ("staff", "purchased_services", "premises", "other")
+    assert sum(parameters.value(f"budget_{line}", on) for line in operating) == 21_000_000
+    support = parameters.entry("budget_ict_and_support_services", on)
+    assert support.status == "assumption" and "on top" in (support.reference or "")
+    split = demo.area.cost_split(AREA, 2025)
+    by_town = {part["municipality"]: part for part in split["municipalities"]}
+    assert Money(by_town["049"]["advances"]) == Money.zero()
+    kauniainen = Money(by_town["235"]["advances"])
+    budget = Money("22440000.00").amount * Decimal(str(SCALE))
+    # Kauniainen's provisional share (630 of 20,930 unemployed, 5,690 of 216,140 aged 18–64).
+    share = (Decimal(630) / 20930 + Decimal(5690) / 216140) / 2
+    assert abs(kauniainen.amount - (budget * share).quantize(Decimal("0.01"))) <= Decimal("0.12")

@@ -134,19 +134,23 @@ def scaled(euros: int, scale: Decimal) -> Money:
     return Money((Decimal(euros) * scale).quantize(_CENT))
 
 
+def scaled_money(amount: Money, scale: Decimal) -> Money:
+    """``amount`` at scale 1.0, scaled and rounded to the cent."""
+    return Money((amount.amount * scale).quantize(_CENT))
+
+
 # -- the ledger's figures at scale 1.0 (demo figures) -------------------------------------------
 
 _STAFF = 12_600_000  # payroll; June carries the holiday bonus (lomaraha)
 _PREMISES = (("Matinkylä office (Iso Omena)", 690_000), ("Leppävaara office (Sello)", 570_000))
 _ICT_AND_SUPPORT = 1_440_000  # the city's ICT and support services, charged internally
-_OTHER = 420_000  # interpretation, travel, staff training, marketing
+_OTHER = 1_260_000  # interpretation, travel, staff training, marketing
 _ESF_PROJECT = 180_000  # an ESF+ project's funding, paid in June and December
 _OTHER_AREAS = 36_000  # services billed to other areas (docs/domain.md §3.5), quarterly
 #: State subsidies the municipalities received for employment services, for comparison:
 #: ≈ 29.6 M€ in the seed (docs/domain.md §3.1), shared here in proportion to the 18–64
 #: population.
 _STATE_SUBSIDIES = ((ESPOO, 28_800_000), (KAUNIAINEN, 800_000))
-_BUDGET = 21_000_000  # the year's budgeted net cost, the basis of the monthly advances
 _PERSON_YEARS = ((StaffFunction.CUSTOMER_SERVICE, 212), (StaffFunction.SUPPORT_SERVICES, 24))
 
 # The allocation basis. Populations are docs/domain.md §4's (Espoo 326,280 at the end of 2025,
@@ -180,9 +184,21 @@ def _months(year: int) -> Iterator[tuple[int, date]]:
         yield month, date(year, month, 1)
 
 
-def schedule_finance(agenda: Agenda, *, year: int, scale: float, weights: SplitWeights) -> None:
+def schedule_finance(
+    agenda: Agenda,
+    *,
+    year: int,
+    scale: float,
+    weights: SplitWeights,
+    budget: Money,
+    responsible: str,
+) -> None:
     """Schedule the ledger's postings of the year: costs, revenues, basis, advances, subsidies,
-    staff resources. ``weights`` split the budget into the municipalities' advances."""
+    staff resources. ``budget`` is the year's budget (the sum of the area's budget lines, support
+    services included), which ``weights`` split into the municipalities' shares; the
+    municipalities other than the ``responsible`` one are invoiced their share as monthly
+    advances, while the responsible municipality, which keeps the area's accounts, carries its
+    own share without invoicing itself."""
     factor = Decimal(str(scale))
     add, phase = agenda.add, Phase.FINANCE
     staff = scaled(_STAFF, factor).split([3 if month == 6 else 2 for month in range(1, 13)])
@@ -190,8 +206,12 @@ def schedule_finance(agenda: Agenda, *, year: int, scale: float, weights: SplitW
     ict = scaled(_ICT_AND_SUPPORT, factor).split([1] * 12)
     other = scaled(_OTHER, factor).split([1] * 12)
     provisional = _bases(year, _BROAD_UNEMPLOYED_PROVISIONAL, date(year - 1, 12, 31))
-    budget = split_cost(scaled(_BUDGET, factor), provisional, weights)
-    advances = {code: money.split([1] * 12) for code, money in budget.amounts().items()}
+    shares = split_cost(scaled_money(budget, factor), provisional, weights)
+    advances = {
+        code: money.split([1] * 12)
+        for code, money in shares.amounts().items()
+        if code != responsible
+    }
     subsidies = {code: scaled(euros, factor).split([1] * 12) for code, euros in _STATE_SUBSIDIES}
     for basis in provisional:
         add(working_day(date(year, 2, 16)), phase, "basis", basis)

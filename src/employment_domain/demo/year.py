@@ -50,6 +50,8 @@ from employment_domain.demo.population import (
 )
 from employment_domain.demo.runner import YearRunner, next_monday
 from employment_domain.demo.timeline import Agenda, History, JobseekerScripts, Phase
+from employment_domain.ledgers.records import CostCategory
+from employment_domain.money import Money
 from employment_domain.target_groups import TARGET_GROUPS
 
 __all__ = ["ContractUse", "DemoError", "DemoSummary", "Progress", "run_demo"]
@@ -123,6 +125,14 @@ class DemoSummary:
 
 def _silent(stage: str, done: int, total: int) -> None:
     """The default progress callback: nothing to draw."""
+
+
+def _budget(area: EmploymentArea, year: int) -> Money:
+    """The year's budget: the sum of the area's budget lines in force on its first day
+    (``rules/parameters/budget.yaml``: the operating expenditure and the support services)."""
+    first = date(year, 1, 1)
+    lines = (area.parameters.value(f"budget_{category.value}", first) for category in CostCategory)
+    return sum((Money(str(line)) for line in lines), Money.zero())
 
 
 def _check(area: object, year: object, scale: object, seed: object) -> None:
@@ -236,7 +246,14 @@ def _draw(
             tell("population", number, len(people))
     contracts = [*CONTRACTS, change_security]
     schedule_contracts(agenda, contracts, year)
-    schedule_finance(agenda, year=year, scale=scale, weights=area.split_weights(year))
+    schedule_finance(
+        agenda,
+        year=year,
+        scale=scale,
+        weights=area.split_weights(year),
+        budget=_budget(area, year),
+        responsible=area.area_definition.responsible_municipality.code,
+    )
     agenda.add(closing_days(year)[1], Phase.FINANCE, "close")
     tell("population", len(people), len(people))
     return _DrawnYear(

@@ -237,6 +237,11 @@ class AreaCore:
         """Where the history lives, with any password left out (for messages and reports)."""
         return self._app.store_description
 
+    @property
+    def area_definition(self) -> AreaDefinition:
+        """The employment area this store is written under (its rules folder's ``area.yaml``)."""
+        return self._app.area
+
     def head_position(self) -> int:
         """The position of the latest recorded event; 0 for an empty store."""
         return self._app.recorder.max_notification_id() or 0
