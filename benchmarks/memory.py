@@ -29,7 +29,7 @@ from employment_domain.projections import ProjectionRunner, ReadModel, read_mode
 area = EmploymentArea(sys.argv[1])
 runner = ProjectionRunner(area, ReadModel(read_model_url(sys.argv[1])))
 started = time.perf_counter()
-progress = runner.catch_up()
+progress = runner.rebuild()
 elapsed = time.perf_counter() - started
 try:
     with open("/proc/self/status", encoding="ascii") as status:

@@ -62,6 +62,7 @@ class Budget(Projection):
 
     name = "budget"
     version = 1
+    rebuilt_by_aggregate = True
     metadata = _metadata
     ledgers = Table(
         "rm_budget_ledgers",

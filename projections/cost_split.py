@@ -84,6 +84,7 @@ class CostSplit(Projection):
 
     name = "cost-split"
     version = 1
+    rebuilt_by_aggregate = True
     metadata = _metadata
     ledgers = Table(
         "rm_cost_split_ledgers",

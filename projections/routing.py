@@ -53,6 +53,7 @@ class Routing(Projection):
 
     name = "routing"
     version = 1
+    rebuilt_by_aggregate = True
     metadata = _metadata
     decisions = Table(
         "rm_routing_decisions",
