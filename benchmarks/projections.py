@@ -308,12 +308,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if met else 1
 
 
-def _postgres(base_url: str, arguments: argparse.Namespace) -> bool:
+def create_schema(base_url: str) -> str:
+    """A new, empty PostgreSQL schema for one benchmark store; its name."""
     import psycopg
 
     schema = f"bench_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(base_url, autocommit=True) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
+    return schema
+
+
+def drop_schema(base_url: str, schema: str) -> None:
+    """Drop a schema made by create_schema, with everything in it."""
+    import psycopg
+
+    with psycopg.connect(base_url, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _postgres(base_url: str, arguments: argparse.Namespace) -> bool:
+    schema = create_schema(base_url)
     try:
         store = f"{base_url}?schema={schema}"
         init_store(store)
@@ -325,8 +339,7 @@ def _postgres(base_url: str, arguments: argparse.Namespace) -> bool:
         area.close()
         return met
     finally:
-        with psycopg.connect(base_url, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(base_url, schema)
 
 
 if __name__ == "__main__":

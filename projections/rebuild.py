@@ -34,6 +34,7 @@ from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, Rows
 from .reading import LogReader, Row, uuid_text
 from .readmodel import ReadModel
 from .staging import Staging
+from .upsert import Upsert
 
 __all__ = ["AggregateRows", "rebuild_tables"]
 
@@ -53,6 +54,8 @@ class AggregateRows(Rows):
     def __init__(self, table: Table, page: Page) -> None:
         super().__init__(table)
         self.complete = True
+        # Each aggregate's rows are written once, to a table that never held them.
+        self._upsert = Upsert(table, replacing=False)
         self._page = page
         self._aggregate: Any = None
         self._rows: dict[Any, dict[str, Any] | None] = {}
@@ -282,7 +285,12 @@ class _Pass:
         decode: Callable[[Row], Any],
         rows: Sequence[Rows],
     ) -> None:
-        """Hand each event of ``batch`` to its handlers and write what the batch finished."""
+        """Hand each event of ``batch`` to its handlers and write the aggregates it finished.
+
+        Other rows stay in memory, changed, until the end or until the cache overflows: applied
+        aggregate by aggregate, every batch touches counters all over the history (a day's
+        counts), and writing them after each batch cost more the longer the history.
+        """
         for table_rows in rows:
             table_rows.begin(connection)
         if not self.by_aggregate:
@@ -309,7 +317,8 @@ class _Pass:
                         f" {row[0]} ({row[1]}): {error}"
                     ) from error
         for table_rows in rows:
-            table_rows.flush()
+            if isinstance(table_rows, AggregateRows):
+                table_rows.flush()
 
     @staticmethod
     def _prefetch(batch: Sequence[Row], rows: Sequence[Rows]) -> None:
@@ -323,9 +332,14 @@ class _Pass:
                 table_rows.prefetch(wanted)
 
     def _bound(self, rows: Sequence[Rows]) -> None:
-        """Past the bound on cached rows, drop the oldest, down to half of it."""
+        """Past the bound on cached rows, write the changed ones and drop the oldest, down to
+        half of the bound."""
         cached = sum(len(table_rows) for table_rows in rows)
         if cached > self.max_cached_rows:
             share = (cached - self.max_cached_rows // 2) / cached
+            with self.staging.read_model.engine.begin() as connection:
+                for table_rows in rows:
+                    table_rows.begin(connection)
+                    table_rows.flush()
             for table_rows in rows:
                 table_rows.evict(round(len(table_rows) * share))

@@ -51,16 +51,24 @@ def stores(kind: str) -> Iterator[tuple[str, str, str]]:
 
 
 def assert_rebuild_equals_catch_up(
-    area: EmploymentArea, live_url: str, rebuilt_url: str, *, cut: int, earlier: int, page: int
+    area: EmploymentArea,
+    live_url: str,
+    rebuilt_url: str,
+    *,
+    cut: int,
+    earlier: int,
+    page: int,
+    cache: int = 100_000,
 ) -> None:
     """Catch up to ``cut`` in pages of ``page``; build the other read model to ``earlier`` and
-    rebuild it to ``cut``; both must hold the same rows and positions."""
+    rebuild it to ``cut``, caching at most ``cache`` rows; both must hold the same rows and
+    positions."""
     head = area.head_position()
     live = ReadModel(live_url)
     rebuilt = ReadModel(rebuilt_url)
     try:
         ProjectionRunner(area, live, page_size=page).catch_up(stop=min(cut, head))
-        runner = ProjectionRunner(area, rebuilt, page_size=page)
+        runner = ProjectionRunner(area, rebuilt, page_size=page, max_cached_rows=cache)
         runner.catch_up(stop=min(earlier, head))
         progress = runner.rebuild(stop=cut)
         assert progress.position == min(cut, head)
@@ -99,17 +107,19 @@ def test_a_rebuild_gives_the_tables_of_catching_up_on_random_jobseeker_histories
 
 @pytest.mark.parametrize("kind", KINDS)
 @settings(
-    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     seed=st.integers(min_value=0, max_value=2**16),
     cut=st.floats(min_value=0.0, max_value=1.2),
     earlier=st.floats(min_value=0.0, max_value=1.0),
+    cache=st.sampled_from([7, 100_000]),
 )
 def test_a_rebuild_gives_the_tables_of_catching_up_on_random_demo_years(
-    kind: str, seed: int, cut: float, earlier: float
+    kind: str, seed: int, cut: float, earlier: float, cache: int
 ) -> None:
-    """Every aggregate and every projection: clients, employers, ledgers and procurements."""
+    """Every aggregate and every projection: clients, employers, ledgers and procurements; with
+    a cache so small that rows are written and dropped midway, or one that holds them all."""
     with stores(kind) as (store, live_url, rebuilt_url):
         area = EmploymentArea(store)
         try:
@@ -122,6 +132,7 @@ def test_a_rebuild_gives_the_tables_of_catching_up_on_random_demo_years(
                 cut=round(head * cut),
                 earlier=round(head * earlier),
                 page=97,
+                cache=cache,
             )
         finally:
             area.close()
