@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Table
 from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, Rows
 from .reading import LogReader, Row, uuid_text
 from .readmodel import ReadModel
-from .staging import Staging
+from .staging import STAGING_SUFFIX, Staging
 from .upsert import Upsert
 
 __all__ = ["AggregateRows", "rebuild_tables"]
@@ -69,8 +69,9 @@ class AggregateRows(Rows):
         """The current aggregate's rows, after checking that ``key`` is one of its rows."""
         value = key if self._single else key[0]
         if value != self._page.originator_id:
+            table = self.table.name.removesuffix(STAGING_SUFFIX)
             raise ProjectionError(
-                f"{self.table.name}: an event of aggregate {self._page.originator_id} at"
+                f"{table}: an event of aggregate {self._page.originator_id} at"
                 f" position {self._page.position} changed a row of {value}; a projection whose"
                 " events change other aggregates' rows cannot be rebuilt aggregate by aggregate"
                 " (rebuilt_by_aggregate)"
