@@ -116,7 +116,7 @@ def format_rate(rate: float) -> str:
         return f"{rate / 1_000_000:.2f}M"
     if rate >= 1_000:
         return f"{rate / 1_000:.1f}k"
-    return f"{rate:.0f}"
+    return f"{rate:.0f}" if rate >= 10 else f"{rate:.2f}"
 
 
 def markdown_table(figures: list[Figure]) -> str:
@@ -152,7 +152,7 @@ def print_figure(figure: Figure) -> None:
 
 def _target(figure: Figure) -> str:
     if figure.ceiling is not None:
-        return f"< {figure.ceiling:,.0f} {figure.unit}"
+        return f"< {figure.ceiling:,g} {figure.unit}"
     if figure.floor is not None:
         return f"≥ {format_rate(figure.floor)} {figure.unit}"
     return "" if figure.target is None else f"≥ {figure.target:.0%}"

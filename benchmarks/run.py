@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -28,33 +29,45 @@ import projections as projection_bench
 FINDINGS = Path(__file__).resolve().parent / "findings.md"
 
 
-def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
+def _projection_rebuild(*, events: int, runs: int, postgres: str | None = None) -> list[Figure]:
     """Rebuild rates, each projection alone and all together, against raw SELECT + json.loads
-    of the events each reads."""
+    of the events each reads; on a SQLite file, or in a PostgreSQL schema of ``postgres``."""
     import functools
     import tempfile
 
     from employment_domain.projections import read_model_url
 
     from employment_domain.area import EmploymentArea
+    from employment_domain.store.init import init_store
 
+    kind = "postgres" if postgres else "sqlite"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "area.db"
-        area = EmploymentArea(str(path))
-        written = projection_bench.write_history(area, events)
-        raw = functools.partial(projection_bench.raw_sqlite, path)
-        chosen = projection_bench.variants(area, raw, read_model_url(str(path)), 5000)
-        rates = projection_bench.measure(chosen, runs)
-        area.close()
+        if postgres:
+            schema = projection_bench.create_schema(postgres)
+            store = f"{postgres}?schema={schema}"
+            init_store(store)
+            raw = functools.partial(projection_bench.raw_postgres, postgres, schema)
+        else:
+            store = str(Path(folder) / "area.db")
+            raw = functools.partial(projection_bench.raw_sqlite, Path(store))
+        try:
+            area = EmploymentArea(store)
+            written = projection_bench.write_history(area, events)
+            chosen = projection_bench.variants(area, raw, read_model_url(store), 5000)
+            rates = projection_bench.measure(chosen, runs)
+            area.close()
+        finally:
+            if postgres:
+                projection_bench.drop_schema(postgres, schema)
     figures = []
     for name in projection_bench.rebuilt(rates):
         alone = name != projection_bench.ALL
         figures.append(
             Figure(
                 section="4 projections",
-                name=f"rebuild {name} alone from {written:,} events (sqlite)"
+                name=f"rebuild {name} alone from {written:,} events ({kind})"
                 if alone
-                else f"rebuild all projections from {written:,} events (sqlite)",
+                else f"rebuild all projections from {written:,} events ({kind})",
                 rate=rates[name],
                 unit="ev/s",
                 baseline_name="raw SELECT + json.loads of its events"
@@ -65,6 +78,40 @@ def _projection_rebuild(*, events: int, runs: int) -> list[Figure]:
             )
         )
     return figures
+
+
+#: The most the cost of an event may grow from the shortest history rebuilt to the longest.
+GROWTH_CEILING = 1.3
+
+
+def _growth(figures: list[Figure]) -> list[Figure]:
+    """How much more an event costs rebuilding the longest history than the shortest, per store:
+    the ratio to raw of all projections at the shortest over that at the longest (ratios, since
+    the runs are minutes apart on a noisy machine and the raw reads move with them)."""
+    grown = []
+    for kind in ("sqlite", "postgres"):
+        together = [
+            f
+            for f in figures
+            if f.section == "4 projections"
+            and f.name.startswith("rebuild all projections")
+            and f.name.endswith(f"({kind})")
+            and f.ratio
+        ]
+        if len(together) < 2:
+            continue
+        first, last = together[0], together[-1]
+        grown.append(
+            Figure(
+                section="4 projections",
+                name=f"cost of an event, longest history over shortest ({kind})",
+                rate=cast(float, first.ratio) / cast(float, last.ratio),
+                unit="×",
+                ceiling=GROWTH_CEILING,
+                note=f"{first.name} / {last.name}",
+            )
+        )
+    return grown
 
 
 def _demo(*, scales: tuple[float, ...]) -> list[Figure]:
@@ -130,10 +177,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         record(routing.routing(decisions=5000 if quick else 50000, runs=runs))
         record(_projection_rebuild(events=20_000 if quick else 60_000, runs=runs))
+        if arguments.postgres:
+            record(
+                _projection_rebuild(
+                    events=20_000 if quick else 60_000, runs=runs, postgres=arguments.postgres
+                )
+            )
         record(memory.memory(events=40_000 if quick else 1_000_000))
+        if arguments.postgres:
+            long_history = 40_000 if quick else 1_000_000
+            record(memory.memory_postgres(arguments.postgres, events=long_history))
         record(_demo(scales=(0.05,) if quick else (0.1, 1.0)))
     finally:
         stores.close()
+    record(_growth(figures))
     out = Path(arguments.out) if arguments.out else None
     if out is None and not quick:
         out = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"

@@ -3,6 +3,8 @@
 The store is opened read-only (a projector never writes events) and the read model defaults to
 the one beside the store. The process catches up and exits, or with ``--follow`` keeps polling;
 killed at any moment, it resumes where the last committed page left off when started again.
+With ``--rebuild`` it builds the tables again from zero beside the old ones and puts them in
+place at the end: killed midway, it leaves the old tables as they were.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--read-model", help="a SQLAlchemy URL (default: beside the store)")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
     parser.add_argument("--stop", type=int, help="stop at this notification position")
-    parser.add_argument("--rebuild", action="store_true", help="drop the tables and start over")
+    parser.add_argument("--rebuild", action="store_true", help="build the tables again from zero")
     parser.add_argument("--follow", type=float, metavar="SECONDS", help="keep polling")
     parser.add_argument("--progress", action="store_true", help="print each committed page")
     arguments = parser.parse_args(argv)
@@ -39,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         runner = ProjectionRunner(app, read_model, page_size=arguments.page_size)
         on_page = _print_progress if arguments.progress else None
         if arguments.rebuild:
-            for projection in runner.projections:
-                read_model.drop_tables(projection)
+            on_batch = _print_staged if arguments.progress else None
+            rebuilt = runner.rebuild(stop=arguments.stop, on_batch=on_batch)
+            print(f"rebuilt position {rebuilt.position} events {rebuilt.events}", flush=True)
         if arguments.follow is not None:
             stopping = threading.Event()
 
@@ -50,13 +53,17 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
             runner.follow(poll_interval=arguments.follow, stopping=stopping, on_page=on_page)
-        else:
+        elif not arguments.rebuild:
             progress = runner.catch_up(stop=arguments.stop, on_page=on_page)
             print(f"done position {progress.position} events {progress.events}", flush=True)
     except EmploymentDomainError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_staged(events: int) -> None:
+    print(f"staged events {events}", flush=True)
 
 
 def _print_progress(progress: Progress) -> None:

@@ -63,6 +63,7 @@ class Budget(Projection):
     name = "budget"
     version = 1
     reference_columns = ("budget_source",)
+    rebuilt_by_aggregate = True
     metadata = _metadata
     ledgers = Table(
         "rm_budget_ledgers",

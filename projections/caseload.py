@@ -57,6 +57,7 @@ class Caseload(Projection):
 
     name = "caseload"
     version = 1
+    rebuilt_by_aggregate = True
     metadata = _metadata
     days = Table(
         "rm_caseload_days",

@@ -102,6 +102,7 @@ class CaseloadGroups(Projection):
     #: 2: the current facts and job search are the client's latest rows; the table of each
     #: client's current ones (``rm_caseload_group_clients``) is gone.
     version = 2
+    rebuilt_by_aggregate = True
     metadata = _metadata
     retired_tables = ("rm_caseload_group_clients",)
     facts = Table(

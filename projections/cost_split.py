@@ -87,6 +87,7 @@ class CostSplit(Projection):
     name = "cost-split"
     version = 1
     reference_columns = ("population_share", "unemployed_share", "share", "weights_version")
+    rebuilt_by_aggregate = True
     metadata = _metadata
     ledgers = Table(
         "rm_cost_split_ledgers",

@@ -76,6 +76,7 @@ class Deadlines(Projection):
     #: 2: the current job search is the client's latest in ``rm_deadline_searches``; the table
     #: of each client's current one (``rm_deadline_clients``) is gone.
     version = 2
+    rebuilt_by_aggregate = True
     metadata = _metadata
     retired_tables = ("rm_deadline_clients",)
     searches = Table(

@@ -126,6 +126,7 @@ class Outcomes(Projection):
     #: 2: the job search that ends is the client's latest in ``rm_outcome_searches``; the table
     #: of each client's current one (``rm_outcome_clients``) is gone.
     version = 2
+    rebuilt_by_aggregate = True
     metadata = _metadata
     retired_tables = ("rm_outcome_clients",)
     searches = Table(

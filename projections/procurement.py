@@ -69,6 +69,7 @@ class Procurements(Projection):
 
     name = "procurement"
     version = 1
+    rebuilt_by_aggregate = True
     metadata = _metadata
     contracts = Table(
         "rm_procurement_contracts",

@@ -106,6 +106,13 @@ class Projection(abc.ABC):
     reference_columns: ClassVar[tuple[str, ...]] = ()
     #: The handler functions by event topic, collected from the methods marked with handles().
     handlers: ClassVar[dict[str, Callable[..., None]]] = {}
+    #: Whether the tables come out the same when the history is applied aggregate by aggregate
+    #: instead of in log order: every handler reads only rows that earlier events of the same
+    #: aggregate wrote, and otherwise only adds to counters (sums do not depend on order), and
+    #: rows of a ``BY_ORIGINATOR`` table are changed only by their own aggregate's events. A
+    #: rebuild then holds one aggregate's rows at a time and writes them in key order (see
+    #: ``rebuild``); the others are rebuilt in log order. A property test holds each claim.
+    rebuilt_by_aggregate: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -6,10 +6,14 @@ plain tuples (the recorders' ``select_notifications`` made a dataclass, and on P
 per row, which cost several times the SELECT); other stores go through
 ``select_notifications``. The decoder gives the same
 domain event objects as ``app.mapper.to_domain_event`` (the tests compare them event by event),
-with one JSON decoder, per-topic look-ups made once, and immutable values that repeat (an
-aggregate's id, a municipality, a date) decoded once and shared. Anything it is not sure of (a
-cipher, a compressor, another transcoder, an upcast event class, an undecodable state) goes to
-the mapper itself, which then raises the mapper's own errors.
+with one JSON decoder, per-topic look-ups made once, immutable values that repeat (an
+aggregate's id, a municipality, a date) decoded once and shared, and events of an older class
+version upcast as the mapper upcasts them. Anything it is not sure of (a cipher, a compressor,
+another transcoder, an event class without its upcasts, a class version newer than the class's,
+an undecodable state) goes to the mapper itself, which then raises the mapper's own errors.
+
+A rebuild may also read the log aggregate by aggregate (:meth:`LogReader.by_aggregate`): each
+aggregate's events together, in version order, the aggregates in the order of their ids.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, cast
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, find_id_convertor
@@ -31,14 +36,15 @@ from psycopg.sql import SQL, Identifier
 
 from employment_domain.store.service import AreaLike, application_of
 
-__all__ = ["LogReader", "Row"]
+__all__ = ["LogReader", "Row", "uuid_text"]
 
 #: A stored event in the log: (id, topic, originator_id, originator_version, state).
 Row = tuple[int, str, Any, int, bytes]
 #: Decoded values kept for reuse (municipalities, dates, money amounts repeat across events).
 _MAX_KNOWN = 20_000
 _UNKNOWN: Any = object()
-_Target = tuple[type[Any], type[Any], Callable[[Any], Any]] | None
+#: What decoding a topic needs: the event class, the id type, its convertor, the class version.
+_Target = tuple[type[Any], type[Any], Callable[[Any], Any], int] | None
 
 
 class LogReader:
@@ -158,6 +164,72 @@ class LogReader:
                 if len(rows) < limit:
                     return
 
+    def by_aggregate(
+        self, *, stop: int, limit: int, topics: Sequence[str] = ()
+    ) -> Generator[list[Row], None, None]:
+        """The stored events up to position ``stop`` with these topics, ``limit`` at a time,
+        grouped by aggregate: ordered by aggregate id, then version.
+
+        The order is that of the ids as the read model keys them (``str(UUID)``, the same
+        order as SQLite's hex text and PostgreSQL's ``uuid``), so rows written aggregate by
+        aggregate arrive in key order. SQLite walks the store's primary-key index; PostgreSQL
+        streams from a server-side cursor. Other stores are read whole and sorted: they are in
+        memory already.
+        """
+        if not topics or stop <= 0:
+            return
+        if self._sqlite is not None:
+            yield from self._sqlite_by_aggregate(self._sqlite, stop, limit, topics)
+        elif self._postgres is not None:
+            yield from self._postgres_by_aggregate(self._postgres, stop, limit, topics)
+        else:
+            rows: list[Row] = []
+            for page in self.pages(after=0, limit=max(limit, 1_000), stop=stop, topics=topics):
+                rows.extend(page)
+            rows.sort(key=lambda row: (uuid_text(row[2]), row[3]))
+            for start in range(0, len(rows), limit):
+                yield rows[start : start + limit]
+
+    @staticmethod
+    def _sqlite_by_aggregate(
+        recorder: SQLiteApplicationRecorder, stop: int, limit: int, topics: Sequence[str]
+    ) -> Generator[list[Row], None, None]:
+        statement = (
+            "SELECT rowid, topic, originator_id, originator_version, state"
+            f" FROM {recorder.events_table_name} WHERE rowid <= ?"
+            f" AND topic IN ({','.join('?' * len(topics))})"
+            " ORDER BY originator_id, originator_version"
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, [stop, *topics])
+            while rows := cursor.sqlite_cursor.fetchmany(limit):
+                yield [tuple(row) for row in rows]
+
+    @staticmethod
+    def _postgres_by_aggregate(
+        recorder: PostgresApplicationRecorder, stop: int, limit: int, topics: Sequence[str]
+    ) -> Generator[list[Row], None, None]:
+        statement = SQL(
+            "SELECT notification_id, topic, originator_id, originator_version, state"
+            " FROM {schema}.{table} WHERE notification_id <= %s AND topic = ANY(%s)"
+            " ORDER BY originator_id, originator_version"
+        ).format(
+            schema=Identifier(recorder.datastore.schema),
+            table=Identifier(recorder.events_table_name),
+        )
+        with (
+            recorder.datastore.get_connection() as connection,
+            connection.transaction(),
+            connection.cursor(name="rebuild_by_aggregate", row_factory=tuple_row) as cursor,
+        ):
+            cursor.itersize = limit
+            cursor.execute(statement, [stop, list(topics)])
+            while found := cursor.fetchmany(limit):
+                yield [
+                    (i, topic, originator_id, version, s if type(s) is bytes else bytes(s))
+                    for i, topic, originator_id, version, s in found
+                ]
+
     def head(self) -> int:
         """The last position in the log (0 when it is empty)."""
         return self.app.recorder.max_notification_id() or 0
@@ -208,10 +280,15 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
 
     def target(row: Row) -> _Target:
         cls = resolve_topic(row[1])
-        if not isinstance(cls, type) or getattr(cls, "class_version", 1) != 1:
+        if not isinstance(cls, type):
+            return None
+        version = getattr(cls, "class_version", 1)
+        if not isinstance(version, int) or not all(
+            callable(getattr(cls, f"upcast_v{v}_v{v + 1}", None)) for v in range(1, version)
+        ):
             return None
         id_type = type(row[2])
-        return cls, id_type, find_id_convertor(cls, cast(Any, id_type))
+        return cls, id_type, find_id_convertor(cls, cast(Any, id_type)), version
 
     def decode(row: Row) -> Any:
         try:
@@ -225,7 +302,7 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
             state, end = scan(text)
         except Exception:
             return slow(row)
-        if end != len(text) or not isinstance(state, dict) or "class_version" in state:
+        if end != len(text) or not isinstance(state, dict):
             return slow(row)
         try:
             state["originator_id"] = ids[row[2]]
@@ -234,6 +311,15 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
                 ids.clear()
             state["originator_id"] = ids[row[2]] = found[2](row[2])
         state["originator_version"] = row[3]
+        # Events of an older class version are upcast step by step, as the mapper does.
+        version = state.pop("class_version", 1)
+        if version != found[3]:
+            if type(version) is not int or version > found[3]:
+                return slow(row)
+            cls = found[0]
+            while version < found[3]:
+                getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+                version += 1
         domain_event = object.__new__(found[0])
         object.__setattr__(domain_event, "__dict__", state)
         return domain_event
@@ -254,3 +340,14 @@ def _shareable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def uuid_text(originator_id: Any) -> str:
+    """An aggregate id as the tables key it: ``str(UUID)`` (SQLite stores it as bare hex)."""
+    if type(originator_id) is str and len(originator_id) == 32 and originator_id.islower():
+        text = originator_id
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    try:
+        return str(originator_id if isinstance(originator_id, UUID) else UUID(originator_id))
+    except (TypeError, ValueError):
+        return str(originator_id)

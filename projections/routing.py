@@ -61,6 +61,7 @@ class Routing(Projection):
     name = "routing"
     # 2: routes stored under their generic names (release 0.3.0).
     version = 2
+    rebuilt_by_aggregate = True
     metadata = _metadata
     decisions = Table(
         "rm_routing_decisions",

@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import attrs
 from sqlalchemy import insert, select, update
@@ -26,8 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from employment_domain.store.service import AreaLike, application_of
 
 from .projection import Page, Projection, ProjectionError, Rows
-from .reading import LogReader, Row
+from .reading import LogReader, Row, uuid_text
 from .readmodel import TRACKING, ReadModel
+from .rebuild import rebuild_tables
 from .reports import all_projections
 
 __all__ = [
@@ -262,14 +262,40 @@ class ProjectionRunner:
                         on_page(Progress(reached, events, pages))
         return Progress(min(self._positions, default=target), events, pages)
 
-    def rebuild(self, *, stop: int | None = None, until: datetime | None = None) -> Progress:
-        """Drop the projections' tables and tracking rows and build them again from zero."""
-        for projection in self.projections:
-            self.read_model.drop_tables(projection)
+    def rebuild(
+        self,
+        *,
+        stop: int | None = None,
+        until: datetime | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Progress:
+        """Build the projections' tables again from zero, up to ``stop`` if given.
+
+        The tables are built beside the old ones and put in their place in one transaction at
+        the end (see ``rebuild``): until then readers see the old tables, and a rebuild killed
+        midway leaves them as they were. ``on_batch`` is called with the number of events
+        applied after each committed batch.
+        """
+        if until is not None:
+            known = position_known_at(self.app, until)
+            stop = known if stop is None else min(stop, known)
+        head = self._log.head()
+        target = head if stop is None else max(0, min(stop, head))
         self._forget()
         self._positions = []
         self._created = False
-        return self.catch_up(stop=stop, until=until)
+        events = rebuild_tables(
+            self.read_model,
+            self._log,
+            self.projections,
+            application=self.app.name,
+            position=target,
+            fingerprint=self._fingerprint_at(target) if target else None,
+            batch_size=self.page_size,
+            max_cached_rows=self.max_cached_rows,
+            on_batch=on_batch,
+        )
+        return Progress(target, events, 1)
 
     def follow(
         self,
@@ -301,7 +327,7 @@ class ProjectionRunner:
                     self._claim(connection, index, reached, fingerprint)
                 for table_rows in self._rows.values():
                     table_rows.begin(connection)
-                texts = [_uuid_text(row[2]) for row in rows]
+                texts = [uuid_text(row[2]) for row in rows]
                 self._prefetch(rows, texts, reached)
                 page = Page(self._rows)
                 self._handle_all(rows, texts, page)
@@ -379,21 +405,10 @@ def history_fingerprint(
     """The digest that names the stored event at ``position``: its aggregate, version, topic and
     bytes. Two histories that agree on it at a position almost surely hold the same event."""
     digest = hashlib.sha256()
-    for part in (str(position), _uuid_text(originator_id), str(originator_version), topic):
+    for part in (str(position), uuid_text(originator_id), str(originator_version), topic):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(bytes(state))
     return digest.hexdigest()
-
-
-def _uuid_text(originator_id: Any) -> str:
-    """An aggregate id as the tables key it: ``str(UUID)`` (SQLite stores it as bare hex)."""
-    if type(originator_id) is str and len(originator_id) == 32 and originator_id.islower():
-        text = originator_id
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    try:
-        return str(originator_id if isinstance(originator_id, UUID) else UUID(originator_id))
-    except (TypeError, ValueError):
-        return str(originator_id)
 
 
 def position_known_at(app: AreaLike, when: datetime) -> int:

@@ -38,8 +38,11 @@ _Plan = tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, 
 class Upsert:
     """Inserts rows of one table, replacing the rows with the same primary key."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, *, replacing: bool = True) -> None:
         self.table = table
+        #: False for a table known to hold none of the rows written (a rebuild's staging
+        #: tables): a plain INSERT then, without the conflict clause's look-up.
+        self.replacing = replacing
         self.key_names = tuple(column.name for column in table.primary_key.columns)
         self.value_names = tuple(c.name for c in table.columns if c.name not in self.key_names)
         self._sqlite: dict[str | None, _Plan] = {}
@@ -71,6 +74,8 @@ class Upsert:
         return self._delete
 
     def _on_conflict(self, statement: Any) -> Any:
+        if not self.replacing:
+            return statement
         if not self.value_names:
             return statement.on_conflict_do_nothing(index_elements=list(self.key_names))
         return statement.on_conflict_do_update(

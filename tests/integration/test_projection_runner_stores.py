@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
@@ -18,7 +20,7 @@ from employment_domain.projections import (
     all_projections,
     position_known_at,
 )
-from employment_domain.projections.reading import LogReader
+from employment_domain.projections.reading import LogReader, uuid_text
 from sqlalchemy import text
 
 from employment_domain.area import EmploymentArea
@@ -324,3 +326,42 @@ def test_a_rebuild_drops_the_tables_an_earlier_version_of_a_projection_kept(
     ProjectionRunner(area, read_model, [Deadlines()]).rebuild()
     assert not inspect(read_model.engine).has_table(retired, schema=read_model.schema)
     assert read_model.positions() == {"deadlines": area.head_position()}
+
+
+def test_the_log_read_aggregate_by_aggregate_holds_the_same_rows_in_the_order_of_ids(
+    durable_store: str,
+) -> None:
+    area = EmploymentArea(durable_store)
+    write_clients(area, 30)
+    reader = LogReader(area)
+    head = area.head_position()
+    topics = sorted(Caseload.handlers)
+    in_order = [
+        (r[0], r[1], uuid_text(r[2]), r[3], r[4])
+        for r in reader.page(after=0, limit=head, stop=head - 7, topics=topics)
+    ]
+    grouped = [
+        (r[0], r[1], uuid_text(r[2]), r[3], r[4])
+        for batch in reader.by_aggregate(stop=head - 7, limit=8, topics=topics)
+        for r in batch
+    ]
+    assert grouped == sorted(in_order, key=lambda row: (row[2], row[3]))
+
+
+def test_the_log_reader_upcasts_the_events_of_the_first_release_as_the_mapper_does(
+    tmp_path: Path,
+) -> None:
+    original = Path(__file__).parent.parent / "stores" / "release-0.1.0" / "area.db"
+    copy = tmp_path / "area.db"
+    shutil.copyfile(original, copy)
+    app = application_of(open_for_audit(str(copy)))
+    reader = LogReader(app)
+    rows = reader.page(after=0, limit=app.recorder.max_notification_id() or 0)
+    notifications = app.recorder.select_notifications(start=None, limit=len(rows))
+    upcast = 0
+    for row, notification in zip(rows, notifications, strict=True):
+        fast, slow = reader.decode(row), app.mapper.to_domain_event(notification)
+        assert type(fast) is type(slow)
+        assert vars(fast) == vars(slow)
+        upcast += b"class_version" not in row[4] and getattr(type(fast), "class_version", 1) > 1
+    assert upcast > 0
