@@ -17,6 +17,7 @@ import attrs
 from employment_domain.errors import EmploymentDomainError
 
 __all__ = [
+    "LEGACY_FACTS",
     "LEGACY_ROUTES",
     "Decision",
     "DecisionError",
@@ -56,6 +57,14 @@ LEGACY_ROUTES: dict[str, Route] = {
     "multi_agency": Route.JOINT,
     "omnia": Route.IN_HOUSE_ENTITY,
     "partner_city": Route.PARTNER,
+}
+
+
+#: The facts release 0.2.0 named for Espoo–Kauniainen's partners, and their names since 0.3.0.
+LEGACY_FACTS: dict[str, str] = {
+    "omnia_contract_available": "entity_contract_available",
+    "omnia_contract_id": "entity_contract_id",
+    "partner_cooperation": "partner_agreement",
 }
 
 

@@ -111,7 +111,8 @@ def rule_change_impact(
             new_rule, new_route, new_procurement = "(no business date)", "", None
         else:
             try:
-                rerun = engine.decide(new, decision.facts, on=decision.decided_on)
+                facts = new.in_its_names(decision.facts)
+                rerun = engine.decide(new, facts, on=decision.decided_on)
             except RoutingError as error:
                 new_rule, new_route = f"(refused: {type(error).__name__})", ""
                 new_procurement = None

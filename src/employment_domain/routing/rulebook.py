@@ -29,7 +29,13 @@ from typing import Any, NamedTuple
 import attrs
 import yaml
 
-from employment_domain.decisions import Decision, DecisionError, Route, trusted_decision
+from employment_domain.decisions import (
+    LEGACY_FACTS,
+    Decision,
+    DecisionError,
+    Route,
+    trusted_decision,
+)
 from employment_domain.parameters import RULES_VARIABLE, load_yaml, take_sources
 from employment_domain.routing.conditions import (
     FactDefinition,
@@ -334,6 +340,15 @@ class Rulebook:
             own = [k for k, d in self.districts.items() if d.municipality == municipality]
             return own[0] if len(own) == 1 else (key or "unknown")
         return key
+
+    def in_its_names(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """Recorded ``facts`` with the names release 0.2.0 gave them (``LEGACY_FACTS``) renamed
+        to this catalogue's, so a decision recorded then can be re-run under today's rules."""
+        renamed = dict(facts)
+        for old, new in LEGACY_FACTS.items():
+            if old in renamed and old not in self.facts and new in self.facts:
+                renamed[new] = renamed.pop(old)
+        return renamed
 
     def normalise_facts(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """The facts checked against the catalogue, as plain JSON values, derived facts added.

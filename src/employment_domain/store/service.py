@@ -123,7 +123,7 @@ class AreaService(Application[UUID]):
         """
         default = default_rules_folder().area.id
         try:
-            registration = self.repository.get(REGISTRATION_ID)
+            registration: AreaRegistration = self.repository.get(REGISTRATION_ID)
         except AggregateNotFoundError:
             if self.area.id == default:
                 return True  # no registration is the packaged area's, as before 0.3.0
