@@ -50,6 +50,7 @@ _metadata = MetaData()
 _COST_RECORDED = event_class(Ledger, "CostRecorded")
 _ENTRY_REVERSED = event_class(Ledger, "EntryReversed")
 _OPENED = event_class(Ledger, "Opened")
+_BUDGET_ADOPTED = event_class(Ledger, "BudgetAdopted")
 
 
 def budget_parameter(category: str) -> str:
@@ -61,7 +62,8 @@ class Budget(Projection):
     """Realised costs by category and month, with the budget and the difference."""
 
     name = "budget"
-    version = 1
+    # 2: budgets adopted in the ledger (BudgetAdopted) count before the dated parameters.
+    version = 2
     reference_columns = ("budget_source",)
     rebuilt_by_aggregate = True
     metadata = _metadata
@@ -91,6 +93,27 @@ class Budget(Projection):
         Column("actual", Euros, nullable=False),
         sqlite_with_rowid=False,
     )
+
+    adopted = Table(
+        "rm_budget_adopted",
+        _metadata,
+        Column("ledger_id", Uuid(as_uuid=False), primary_key=True),
+        Column("category", String(32), primary_key=True),
+        Column("adopted_on", Date, nullable=False),
+        Column("amount", Euros, nullable=False),
+        Column("reference", String(512), nullable=False),
+        sqlite_with_rowid=False,
+    )
+
+    @handles(_BUDGET_ADOPTED)
+    def _budget_adopted(self, event: Any, page: Page) -> None:
+        page.rows(self.adopted).put(
+            ledger_id=page.originator_id,
+            category=event.category,
+            adopted_on=event.on,
+            amount=event.amount.amount,
+            reference=event.reference,
+        )
 
     @handles(_OPENED)
     def _opened(self, event: Any, page: Page) -> None:
@@ -155,6 +178,9 @@ class Budget(Projection):
             raise ValueError(f"the budget report is by 'month' or 'year', not {by!r}")
         parameters = parameters or default_parameters()
         ledgers = connection.execute(select(cls.ledgers)).mappings().all()
+        adopted = {
+            (row.ledger_id, row.category): row for row in connection.execute(select(cls.adopted))
+        }
         statement = select(cls.actuals)
         if through is not None:
             statement = statement.where(cls.actuals.c.day <= through)
@@ -175,7 +201,15 @@ class Budget(Projection):
                 else min(through, date(ledger_year, 12, 31))
             )
             for category in CATEGORIES:
-                annual, reference = _annual_budget(parameters, category, on)
+                chosen = adopted.get((ledger["ledger_id"], category))
+                if chosen is not None and chosen.adopted_on <= on:
+                    annual = Money(chosen.amount)
+                    reference = (
+                        f"{chosen.reference}, adopted {chosen.adopted_on}",
+                        f"BudgetAdopted in the ledger on {chosen.adopted_on}",
+                    )
+                else:
+                    annual, reference = _annual_budget(parameters, category, on)
                 months = annual.split([1] * 12) if annual is not None else None
                 spent = [actual[(ledger["ledger_id"], m, category)] for m in range(1, 13)]
                 if by == "year":

@@ -208,3 +208,21 @@ def test_the_demo_budget_is_the_plans_operating_expenditure_with_support_service
     # Kauniainen's provisional share (630 of 20,930 unemployed, 5,690 of 216,140 aged 18–64).
     share = (Decimal(630) / 20930 + Decimal(5690) / 216140) / 2
     assert abs(kauniainen.amount - (budget * share).quantize(Decimal("0.01"))) <= Decimal("0.12")
+
+
+def test_the_demo_adopts_its_budget_scaled_so_the_budget_report_compares_like_with_like(
+    demo: Demo,
+) -> None:
+    """The budget report prefers the budget adopted in the ledger to the dated parameter: the
+    demo adopts each line at its scale, so a year's costs are about its budget, not 1 %."""
+    from employment_domain import ReportRequest, read_report
+
+    report = read_report(str(demo.path), ReportRequest("budget", year=2025, by="year"))
+    rows = {row["category"]: row for row in report.rows}
+    assert Money(str(rows["staff"]["budget"])) == Money("126000.00")  # 12.6 M€ × 0.01
+    assert "demo budget 2025" in rows["staff"]["budget_reference"]
+    assert rows["staff"]["budget_source"].startswith("BudgetAdopted in the ledger")
+    total = sum(Decimal(str(row["budget"])) for row in rows.values())
+    assert total == Decimal("224400.00")
+    for row in rows.values():
+        assert 50 < row["used_percent"] < 150, row

@@ -89,10 +89,20 @@ def test_a_release_store_gives_the_reports_it_gave_when_written(release: Path, n
         )
         expected = [row for row in expected if row["year"] >= first]
     given = json.loads(result.stdout)
+    if name == "budget":  # since 0.3: the budget lines corrected to the plan's section a)
+        given, expected = _actuals_only(given), _actuals_only(expected)
     assert [{key: row[key] for key in old} for row, old in zip(given, expected, strict=True)] == (
         expected
     )
     assert expected, f"the stored {name} report has rows to compare"
+
+
+def _actuals_only(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The budget report's rows without what comes from the budget parameters, which 0.3.0
+    corrected (the plan's 21 M€ is operating expenditure without the support services): the
+    realised costs, which come from the stored events, must be the same figures."""
+    from_parameters = {"budget", "difference", "used_percent", "budget_reference", "budget_source"}
+    return [{k: v for k, v in row.items() if k not in from_parameters} for row in rows]
 
 
 def _with_generic_routes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from employment_domain import (
 from employment_domain.ledgers.allocation import BasisError, WeightsError, ZeroBasisError
 from employment_domain.ledgers.ledger import (
     DuplicatePostingError,
+    Ledger,
     LedgerClosedError,
     LedgerError,
     MissingBasisError,
@@ -28,6 +29,8 @@ from employment_domain.ledgers.ledger import (
     ledger_id,
 )
 from employment_domain.ledgers.records import BasisDateError
+from employment_domain.money import Money
+from employment_domain.values import MunicipalityCode
 
 AREA = "espoo-kauniainen"
 
@@ -450,3 +453,21 @@ def test_a_split_of_bases_counted_on_different_dates_is_refused_naming_both_date
     record_basis(area, 2025, "235", 5_800, 400)  # counted again on the same dates
     area.close_year(AREA, 2025, on=date(2026, 2, 27))
     assert area.ledger_state(AREA, 2025)["closed_on"] == "2026-02-27"
+
+
+def test_an_adopted_budget_is_recorded_superseded_and_refused_when_negative_or_unknown() -> None:
+    ledger = Ledger.open(
+        area="a", year=2025, municipalities=[MunicipalityCode("049")], on=date(2025, 1, 2)
+    )
+    ledger.adopt_budget(on=date(2025, 1, 3), category="staff", amount=Money("10.00"), reference="r")
+    ledger.adopt_budget(on=date(2025, 2, 3), category="staff", amount=Money("12.00"), reference="s")
+    assert ledger.budget["staff"]["amount"] == Money("12.00")
+    with pytest.raises(LedgerError, match="cannot be negative"):
+        ledger.adopt_budget(
+            on=date(2025, 3, 3), category="staff", amount=Money("-1.00"), reference="r"
+        )
+    with pytest.raises(LedgerError):
+        ledger.adopt_budget(
+            on=date(2025, 3, 3), category="salaries", amount=Money("1.00"), reference="r"
+        )
+    assert len(ledger.collect_events()) == 3

@@ -238,6 +238,28 @@ class LedgerCommands(AreaCore):
         )
         self._change_ledger(area, year, lambda ledger: ledger.record_basis(on=on, basis=basis))
 
+    def adopt_budget(
+        self,
+        area: str,
+        year: int,
+        *,
+        on: date,
+        category: str,
+        amount: Amount,
+        reference: str,
+        currency: str = "EUR",
+    ) -> None:
+        """Record the year's budget of a cost category as adopted, with its reference (the
+        council's decision); the budget report prefers it to the dated budget parameter."""
+        money = in_euros(amount, currency)
+        self._change_ledger(
+            area,
+            year,
+            lambda ledger: ledger.adopt_budget(
+                on=on, category=category, amount=money, reference=reference
+            ),
+        )
+
     def invoice_advance(
         self,
         area: str,

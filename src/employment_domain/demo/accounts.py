@@ -242,6 +242,9 @@ class Accounts:
             description=text,
         )
 
+    def on_budget(self, day: date, category: str, amount: Money, reference: str) -> None:
+        self._ledger().adopt_budget(on=day, category=category, amount=amount, reference=reference)
+
     def on_basis(self, day: date, basis: Any) -> None:
         self._ledger().record_basis(on=day, basis=basis)
 

@@ -190,12 +190,13 @@ def schedule_finance(
     year: int,
     scale: float,
     weights: SplitWeights,
-    budget: Money,
+    budget: dict[str, Money],
     responsible: str,
 ) -> None:
     """Schedule the ledger's postings of the year: costs, revenues, basis, advances, subsidies,
-    staff resources. ``budget`` is the year's budget (the sum of the area's budget lines, support
-    services included), which ``weights`` split into the municipalities' shares; the
+    staff resources. ``budget`` is the year's budget by cost category (the area's budget lines,
+    support services included, at scale 1.0): the demo adopts each line scaled, and ``weights``
+    split the scaled total into the municipalities' shares; the
     municipalities other than the ``responsible`` one are invoiced their share as monthly
     advances, while the responsible municipality, which keeps the area's accounts, carries its
     own share without invoicing itself."""
@@ -206,7 +207,13 @@ def schedule_finance(
     ict = scaled(_ICT_AND_SUPPORT, factor).split([1] * 12)
     other = scaled(_OTHER, factor).split([1] * 12)
     provisional = _bases(year, _BROAD_UNEMPLOYED_PROVISIONAL, date(year - 1, 12, 31))
-    shares = split_cost(scaled_money(budget, factor), provisional, weights)
+    lines = {category: scaled_money(amount, factor) for category, amount in budget.items()}
+    adopted_on = add_working_days(date(year, 1, 1), 2)
+    for category, amount in lines.items():
+        reference = f"demo budget {year}: the area's budget line, scaled by the demo's scale"
+        add(adopted_on, phase, "budget", category, amount, reference)
+    total = sum(lines.values(), Money.zero())
+    shares = split_cost(total, provisional, weights)
     advances = {
         code: money.split([1] * 12)
         for code, money in shares.amounts().items()

@@ -127,12 +127,14 @@ def _silent(stage: str, done: int, total: int) -> None:
     """The default progress callback: nothing to draw."""
 
 
-def _budget(area: EmploymentArea, year: int) -> Money:
-    """The year's budget: the sum of the area's budget lines in force on its first day
+def _budget(area: EmploymentArea, year: int) -> dict[str, Money]:
+    """The year's budget lines in force on its first day, by cost category
     (``rules/parameters/budget.yaml``: the operating expenditure and the support services)."""
     first = date(year, 1, 1)
-    lines = (area.parameters.value(f"budget_{category.value}", first) for category in CostCategory)
-    return sum((Money(str(line)) for line in lines), Money.zero())
+    return {
+        category.value: Money(str(area.parameters.value(f"budget_{category.value}", first)))
+        for category in CostCategory
+    }
 
 
 def _check(area: object, year: object, scale: object, seed: object) -> None:

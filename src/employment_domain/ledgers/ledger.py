@@ -7,7 +7,9 @@ person-years; and, once the year is closed, the split of the net cost and each m
 year-end settlement. Corrections are reversing entries, never edits; a closed year is frozen and
 later corrections go to the next year as prior-year adjustments. What its postings name (cost
 categories, sources, staff functions), its errors and the checks of a posting live in
-``employment_domain.ledgers.records``.
+``employment_domain.ledgers.records``. The aggregate is one concept (one ledger's events, which
+live on its class because their stored topics name it), so the module stays whole though it is
+over the usual length.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Ledger(Aggregate):
         self.opened_on = on
         # Plain dicts and lists of registered types only, so a snapshot can hold the state.
         self.entries: dict[str, dict[str, Any]] = {}
+        self.budget: dict[str, dict[str, Any]] = {}
         self.bases: dict[str, dict[str, Any]] = {}
         self.advances: list[dict[str, Any]] = []
         self.state_subsidies: list[dict[str, Any]] = []
@@ -256,7 +259,25 @@ class Ledger(Aggregate):
             "reversed_by": None,
         }
 
-    # -- basis, advances, subsidies, staff ----------------------------------------------------
+    # -- budget, basis, advances, subsidies, staff --------------------------------------------
+
+    def adopt_budget(
+        self, *, on: date, category: CostCategory | str, amount: Money, reference: str
+    ) -> None:
+        """Record the year's budget of a cost category as the council adopted it (the budget
+        report compares the realised costs with it); a later adoption supersedes this one."""
+        self._check_open(on)
+        category = check_enum(CostCategory, category)
+        check_money(amount, f"the budget of {category}")
+        if amount.amount < 0:
+            raise LedgerError(f"a budget cannot be negative: {amount}")
+        self._budget_adopted(on, category, amount, check_text(reference, "a budget's reference"))
+
+    @event("BudgetAdopted")
+    def _budget_adopted(self, on: date, category: str, amount: Money, reference: str) -> None:
+        if not hasattr(self, "budget"):  # a snapshot taken before budgets were recorded
+            self.budget: dict[str, dict[str, Any]] = {}
+        self.budget[category] = {"on": on, "amount": amount, "reference": reference}
 
     def record_basis(self, *, on: date, basis: MunicipalBasis) -> None:
         """Record a municipality's allocation basis; a later record of it supersedes this one."""
