@@ -202,6 +202,8 @@ class Budget(Projection):
             )
             for category in CATEGORIES:
                 chosen = adopted.get((ledger["ledger_id"], category))
+                annual: Money | None
+                reference: tuple[str, str] | None
                 if chosen is not None and chosen.adopted_on <= on:
                     annual = Money(chosen.amount)
                     reference = (

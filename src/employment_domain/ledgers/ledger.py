@@ -276,7 +276,7 @@ class Ledger(Aggregate):
     @event("BudgetAdopted")
     def _budget_adopted(self, on: date, category: str, amount: Money, reference: str) -> None:
         if not hasattr(self, "budget"):  # a snapshot taken before budgets were recorded
-            self.budget: dict[str, dict[str, Any]] = {}
+            self.budget = {}
         self.budget[category] = {"on": on, "amount": amount, "reference": reference}
 
     def record_basis(self, *, on: date, basis: MunicipalBasis) -> None:
