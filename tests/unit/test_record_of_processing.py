@@ -4,11 +4,14 @@ the field is for, on what basis, and how it is erased."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
-from eventsourcing.domain import DomainEvent
+from eventsourcing.domain import Aggregate, DomainEvent
 
+import employment_domain
 from employment_domain.audit.seals import SealChain
 from employment_domain.clients.client import Client
 from employment_domain.employers.employer import Employer
@@ -16,6 +19,7 @@ from employment_domain.ledgers.ledger import Ledger
 from employment_domain.personal_data.record import PersonalRecord
 from employment_domain.procurements.procurement import ContractIndex, Procurement
 from employment_domain.routing.archive import RulebookVersion
+from employment_domain.store.registration import AreaRegistration
 
 RECORD = Path(__file__).parent.parent.parent / "docs" / "data-protection.md"
 AGGREGATES = (
@@ -27,7 +31,29 @@ AGGREGATES = (
     Ledger,
     SealChain,
     RulebookVersion,
+    AreaRegistration,
 )
+
+
+def library_aggregates() -> set[type[Aggregate]]:
+    """Every aggregate class the library defines, found by importing all its modules."""
+    for module in pkgutil.walk_packages(employment_domain.__path__, "employment_domain."):
+        if not module.name.endswith("__main__"):  # an entry point runs when imported
+            importlib.import_module(module.name)
+    found: set[type[Aggregate]] = set()
+    stack = list(Aggregate.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("employment_domain.") and "testing" not in cls.__module__:
+            found.add(cls)
+    return found
+
+
+def test_the_record_covers_every_aggregate_the_library_defines() -> None:
+    assert library_aggregates() == set(AGGREGATES)
+
+
 #: What eventsourcing itself puts in every event: the aggregate's id, version, type and the
 #: recording time; none of them describes a person.
 FRAMEWORK_FIELDS = {
