@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from employment_domain.area_rules import default_rules_folder
 from employment_domain.cli.main import main
 from employment_domain.cli.provenance import KINDS, provenance_rows, status_totals
 from employment_domain.parameters import default_parameters
@@ -30,7 +31,9 @@ def test_the_table_lists_every_source_and_ends_with_the_totals_and_the_departure
     assert "initial_interview_working_days" in table and "job_placement_in_house" in table
     assert "matinkyla" in table and "in_house_as_a_starting_point" in table
     lines = {line.split()[0]: line.split()[1:] for line in totals.splitlines() if line.strip()}
-    expected = status_totals(provenance_rows(default_parameters(), default_rulebook()))[-1]
+    expected = status_totals(
+        provenance_rows(default_parameters(), default_rulebook(), default_rules_folder().area)
+    )[-1]
     assert lines["total"] == [str(expected[name]) for name in (*KINDS, "all")]
     assert expected["rule"] == 15 and expected["district"] == 9
     assert "Rules that depart from the plan's defaults (5)" in totals
@@ -42,7 +45,9 @@ def test_the_json_rows_carry_kind_id_status_reference_quote_why_and_file(
 ) -> None:
     assert main(["rules", "provenance", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == len(provenance_rows(default_parameters(), default_rulebook()))
+    assert len(rows) == len(
+        provenance_rows(default_parameters(), default_rulebook(), default_rules_folder().area)
+    )
     assert all(set(row) >= REQUIRED for row in rows)
     job_placement = next(row for row in rows if row["id"] == "job_placement_in_house")
     assert job_placement["status"] == "seed" and job_placement["section"] == "b"

@@ -131,7 +131,8 @@ def test_the_budget_names_its_source_without_file_names_outside_json(
     assert ".yaml" not in text and "budget_" not in text.split("\n", 1)[1]
     assert main([*args, "--format", "json"]) == 0
     staff = json.loads(capsys.readouterr().out)[0]
-    assert staff["budget_source"] == "budget_staff in budget.yaml, from 2025-01-01 (assumption)"
+    # The demo adopts its budget in the ledger, so the source is the adopting event.
+    assert staff["budget_source"].startswith("BudgetAdopted in the ledger on 2025-")
 
 
 def test_the_outcomes_have_no_row_for_a_year_before_the_first_job_search(
