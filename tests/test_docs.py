@@ -26,6 +26,7 @@ from employment_domain.projections import all_projections
 import employment_domain
 from employment_domain.reports.read import available_reports
 from employment_domain.testing import routing_strategies, strategies
+from tests.conftest import skip_outside_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -64,10 +65,9 @@ def _config() -> dict[str, Any]:
 # -- the site ------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra (pip install .[docs])"
-)
 def test_the_site_builds_with_mkdocs_strict(tmp_path: Path) -> None:
+    if importlib.util.find_spec("mkdocs") is None:
+        skip_outside_ci("needs the docs extra (pip install .[docs])")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
         cwd=ROOT,

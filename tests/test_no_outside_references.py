@@ -13,7 +13,7 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.conftest import skip_outside_ci
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +42,7 @@ def _tracked_text_files() -> list[str]:
             timeout=60,
         )
     except (OSError, subprocess.CalledProcessError) as error:  # no git, or not a checkout
-        pytest.skip(f"needs a git checkout of the repository: {error}")
+        skip_outside_ci(f"needs a git checkout of the repository: {error}")
     names = [name for name in result.stdout.split("\0") if name]
     return [name for name in names if Path(name).suffix in SUFFIXES]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,21 +40,18 @@ class Built:
 def built(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Built]:
-    if request.param == "sqlite":
-        store = str(tmp_path_factory.mktemp("views") / "area.db")
-        urls: Iterator[str] = iter([store])
-    else:
-        urls = fresh_postgres_schema()
-    store = next(urls)
-    area = EmploymentArea(store)
-    run_demo(area, scale=0.005, seed=5)
-    read_model = ReadModel.for_store(store)
-    ProjectionRunner(area, read_model).catch_up()
-    yield Built(request.param, read_model)
-    read_model.close()
-    area.close()
-    for _ in urls:  # drops the PostgreSQL schema
-        pass
+    with ExitStack() as cleanup:  # drops the PostgreSQL schema at the end
+        if request.param == "sqlite":
+            store = str(tmp_path_factory.mktemp("views") / "area.db")
+        else:
+            store = cleanup.enter_context(contextmanager(fresh_postgres_schema)())
+        area = EmploymentArea(store)
+        run_demo(area, scale=0.005, seed=5)
+        read_model = ReadModel.for_store(store)
+        ProjectionRunner(area, read_model).catch_up()
+        yield Built(request.param, read_model)
+        read_model.close()
+        area.close()
 
 
 def rows(built: Built, sql: str) -> list[Any]:
