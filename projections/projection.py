@@ -53,6 +53,16 @@ H = TypeVar("H", bound=Callable[..., None])
 class ProjectionError(EmploymentDomainError):
     """A projection could not be built: a conflicting runner, a stale version, a bad history."""
 
+    @classmethod
+    def of_handler(
+        cls, projection: Projection, position: int, topic: str, error: Exception
+    ) -> ProjectionError:
+        """The error for a handler that failed on the event at ``position``: catch-up and
+        rebuild name it alike."""
+        return cls(
+            f"projection {projection.name!r} failed on notification {position} ({topic}): {error}"
+        )
+
 
 def handles(*event_classes: type) -> Callable[[H], H]:
     """Mark a projection method as the handler of these domain event classes.

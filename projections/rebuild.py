@@ -313,10 +313,7 @@ class _Pass:
                 except ProjectionError:
                     raise
                 except Exception as error:
-                    raise ProjectionError(
-                        f"projection {projection.name!r} failed on notification"
-                        f" {row[0]} ({row[1]}): {error}"
-                    ) from error
+                    raise ProjectionError.of_handler(projection, row[0], row[1], error) from error
         for table_rows in rows:
             if isinstance(table_rows, AggregateRows):
                 table_rows.flush()

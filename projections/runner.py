@@ -377,9 +377,8 @@ class ProjectionRunner:
                     except ProjectionError:
                         raise
                     except Exception as error:
-                        raise ProjectionError(
-                            f"projection {projection.name!r} failed on notification"
-                            f" {position} ({row[1]}): {error}"
+                        raise ProjectionError.of_handler(
+                            projection, position, row[1], error
                         ) from error
 
     def _claim(self, connection: Any, index: int, reached: int, fingerprint: str | None) -> None:
