@@ -42,8 +42,9 @@ print(progress.events, kib, elapsed)
 
 def _history(path: Path | str, events: int) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from employment_domain.area import EmploymentArea
     from projections import write_history
+
+    from employment_domain.area import EmploymentArea
 
     area = EmploymentArea(str(path))
     written = write_history(area, events)
@@ -106,8 +107,9 @@ def memory_postgres(base_url: str, *, events: int) -> list[Figure]:
 
     The peak is the rebuilding process's own; the server's memory is not in it.
     """
-    from employment_domain.store.init import init_store
     from projections import create_schema, drop_schema, raw_postgres
+
+    from employment_domain.store.init import init_store
 
     schema = create_schema(base_url)
     try:

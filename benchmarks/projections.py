@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from employment_domain.area import EmploymentArea
+from employment_domain.clients.client import Client
 from employment_domain.projections import (
     PROJECTIONS,
     ProjectionRunner,
@@ -48,9 +50,6 @@ from employment_domain.projections import (
 )
 from employment_domain.projections.reading import LogReader
 from employment_domain.projections.runner import DEFAULT_PAGE_SIZE
-
-from employment_domain.area import EmploymentArea
-from employment_domain.clients.client import Client
 from employment_domain.store.init import init_store
 from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode

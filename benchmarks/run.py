@@ -19,11 +19,10 @@ from typing import cast
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import memory
+import projections as projection_bench
 import routing
 import storage
 from harness import Figure, describe_machine, markdown_table, print_figure
-
-import projections as projection_bench
 
 #: The profile findings, appended to BENCHMARKS.md under the table.
 FINDINGS = Path(__file__).resolve().parent / "findings.md"
@@ -35,9 +34,8 @@ def _projection_rebuild(*, events: int, runs: int, postgres: str | None = None) 
     import functools
     import tempfile
 
-    from employment_domain.projections import read_model_url
-
     from employment_domain.area import EmploymentArea
+    from employment_domain.projections import read_model_url
     from employment_domain.store.init import init_store
 
     kind = "postgres" if postgres else "sqlite"

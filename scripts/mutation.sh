@@ -6,8 +6,7 @@
 #
 # mutmut works in a folder `mutants/` beside the sources, so the run happens in a scratch copy
 # of the sources, the tests, the files the tests read and pyproject.toml (kept between runs:
-# mutmut reruns only what changed). The package's projections and rules are still imported from
-# the work tree, through the editable install.
+# mutmut reruns only what changed).
 #
 #   bash scripts/mutation.sh                 # mutate, test, print the survivors and the score
 #   MUTATION_MINUTES=10 bash scripts/mutation.sh
@@ -28,7 +27,7 @@ fi
 
 mkdir -p "$work"
 # Mirror what mutmut reads; a changed file gets a new mtime, which is how mutmut notices it.
-for part in src tests projections rules; do
+for part in src tests; do
     rm -rf "${work:?}/$part.new"
     cp -a "$root/$part" "$work/$part.new"
     find "$work/$part.new" -name __pycache__ -prune -exec rm -rf {} +

@@ -34,9 +34,9 @@ from employment_domain.cli.main import main
 FUZZ_EXAMPLES = int(os.environ.get("EMPLOYMENT_AREA_FUZZ_EXAMPLES", "150"))
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGED = {
-    "routing": ROOT / "rules" / "routing",
-    "tests": ROOT / "rules" / "tests",
-    "parameters": ROOT / "rules" / "parameters",
+    "routing": ROOT / "src" / "employment_domain" / "rules" / "routing",
+    "tests": ROOT / "src" / "employment_domain" / "rules" / "tests",
+    "parameters": ROOT / "src" / "employment_domain" / "rules" / "parameters",
 }
 BASIS_HEADER = "municipality,population_18_64,unemployed_broad"
 

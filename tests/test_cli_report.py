@@ -169,10 +169,11 @@ def test_a_read_model_of_another_history_is_refused(
 def test_a_read_model_built_by_an_older_projection_version_is_refused_until_rebuilt(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from sqlalchemy import update
+
     from employment_domain.projections import ReadModel
     from employment_domain.projections.deadlines import Deadlines
     from employment_domain.projections.readmodel import TRACKING
-    from sqlalchemy import update
 
     path = tmp_path / "area.db"
     shutil.copy(demo_db, path)

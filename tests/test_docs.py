@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 import yaml
-from employment_domain.projections import all_projections
 
 import employment_domain
+from employment_domain.projections import all_projections
 from employment_domain.reports.read import available_reports
 from employment_domain.testing import routing_strategies, strategies
 from tests.conftest import skip_outside_ci
@@ -107,7 +107,7 @@ def test_no_page_links_outside_the_docs_folder_and_every_relative_link_exists() 
 
 def test_included_files_are_files_of_the_repository() -> None:
     included = [target for text in _pages().values() for target in SNIPPET.findall(text)]
-    assert "rules/README.md" in included
+    assert "src/employment_domain/rules/README.md" in included
     for target in included:
         path = (ROOT / target).resolve()
         assert path.is_relative_to(ROOT) and path.is_file(), target

@@ -20,10 +20,10 @@ import openpyxl
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from employment_domain.projections import projection_named
 
 from employment_domain.cli.main import main
 from employment_domain.i18n import LANGUAGES, language
+from employment_domain.projections import projection_named
 from employment_domain.reports.read import available_reports
 from employment_domain.tabulate import MONEY_COLUMNS, label, render, render_xlsx
 from tests.test_cli import run_demo_into

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import attrs
 import pytest
-from employment_domain.projections import ProjectionError, ProjectionRunner, ReadModel
-from employment_domain.projections.annual import render_annual_report
-from employment_domain.projections.charts import PALETTE
 
 from employment_domain import EmploymentArea
 from employment_domain.demo.year import run_demo
+from employment_domain.projections import ProjectionError, ProjectionRunner, ReadModel
+from employment_domain.projections.annual import render_annual_report
+from employment_domain.projections.charts import PALETTE
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "render_annual_report.sh"
 ANCHOR = "ea1:2040:" + "5e" * 32

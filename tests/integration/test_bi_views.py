@@ -14,13 +14,13 @@ from typing import Any
 
 import attrs
 import pytest
-from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
-from employment_domain.projections.cost_split import CostSplit
-from employment_domain.projections.views import VIEWS
 from sqlalchemy import text
 
 from employment_domain import EmploymentArea
 from employment_domain.demo.year import run_demo
+from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
+from employment_domain.projections.cost_split import CostSplit
+from employment_domain.projections.views import VIEWS
 from tests.conftest import fresh_postgres_schema
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,10 +23,9 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
-
 from employment_domain.area import EmploymentArea
 from employment_domain.clients.client import Client
+from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 

@@ -12,6 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 import pytest
+from sqlalchemy import text
+
+from employment_domain.area import EmploymentArea
+from employment_domain.audit.readonly import open_for_audit
+from employment_domain.clients.client import Client
 from employment_domain.projections import (
     Caseload,
     ProjectionConflictError,
@@ -21,11 +26,6 @@ from employment_domain.projections import (
     position_known_at,
 )
 from employment_domain.projections.reading import LogReader, uuid_text
-from sqlalchemy import text
-
-from employment_domain.area import EmploymentArea
-from employment_domain.audit.readonly import open_for_audit
-from employment_domain.clients.client import Client
 from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
@@ -216,8 +216,9 @@ def test_every_projection_built_with_a_tiny_row_cache_equals_one_built_with_a_la
 
 def test_rows_are_read_back_by_their_first_key_column_in_chunks(durable_store: str) -> None:
     """More values than one statement holds, some matching several rows, some none."""
-    from employment_domain.projections.fetch import CHUNK, RowFetch
     from sqlalchemy import Column, Date, Integer, MetaData, Table, Uuid
+
+    from employment_domain.projections.fetch import CHUNK, RowFetch
 
     metadata = MetaData()
     table = Table(
@@ -247,9 +248,10 @@ def test_rows_are_read_back_by_their_first_key_column_in_chunks(durable_store: s
 def test_every_handler_sees_the_aggregate_id_of_its_event_as_the_tables_key_it(
     durable_store: str,
 ) -> None:
+    from sqlalchemy import Connection, MetaData
+
     from employment_domain.projections import Page, Projection, handles
     from employment_domain.projections.projection import event_class
-    from sqlalchemy import Connection, MetaData
 
     seen: list[tuple[str, str]] = []
     names = ("JobSearchStarted", "FactsChanged", "JobSearchEnded", "JobSearchRestarted")
@@ -279,8 +281,9 @@ def test_dates_are_written_as_the_text_sqlalchemy_would_write_and_read_back_equa
     """The fast path for SQLite's DATE gives SQLAlchemy's own text, datetimes included."""
     from datetime import datetime
 
-    from employment_domain.projections.upsert import Upsert
     from sqlalchemy import Column, Date, Integer, MetaData, String, Table, cast, select
+
+    from employment_domain.projections.upsert import Upsert
 
     metadata = MetaData()
     table = Table(
@@ -312,8 +315,9 @@ def test_dates_are_written_as_the_text_sqlalchemy_would_write_and_read_back_equa
 def test_a_rebuild_drops_the_tables_an_earlier_version_of_a_projection_kept(
     durable_store: str,
 ) -> None:
-    from employment_domain.projections.deadlines import Deadlines
     from sqlalchemy import Column, Date, MetaData, String, Table, inspect
+
+    from employment_domain.projections.deadlines import Deadlines
 
     area = EmploymentArea(durable_store)
     write_clients(area, 10)

@@ -19,10 +19,9 @@ import threading
 import time
 from pathlib import Path
 
+from employment_domain.area import EmploymentArea
 from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 from employment_domain.projections.staging import STAGING_SUFFIX
-
-from employment_domain.area import EmploymentArea
 
 from .test_projection_kill import EVENTS, KILLS, write_history
 

@@ -18,10 +18,10 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from employment_domain.projections.routing import PRODUCTION_OF_ROUTE
 
 from employment_domain import EmploymentArea, MasterKey, latest_anchor, seal_history
 from employment_domain.decisions import route_named
+from employment_domain.projections.routing import PRODUCTION_OF_ROUTE
 
 STORES = sorted((Path(__file__).parent.parent / "stores").glob("release-*"))
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import psycopg
 import pytest
-from employment_domain.projections import HistoryMismatchError
 
 from employment_domain import EmploymentArea, ReportRequest, read_report
 from employment_domain.cli.main import main
+from employment_domain.projections import HistoryMismatchError
 from tests.conftest import fresh_postgres_schema
 
 ESPOO, KAUNIAINEN = "049", "235"

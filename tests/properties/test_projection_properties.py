@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 from eventsourcing.persistence import StoredEvent
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 from employment_domain.area import EmploymentArea
 from employment_domain.audit.replay import report_as_known
 from employment_domain.errors import EmploymentDomainError
+from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 from employment_domain.store.service import application_of
 
 MUNICIPALITIES = ("049", "235", "091")

@@ -14,12 +14,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import pytest
-from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from employment_domain.area import EmploymentArea
 from employment_domain.demo.year import run_demo
+from employment_domain.projections import ProjectionRunner, ReadModel, all_projections
 
 from ..conftest import fresh_postgres_schema, postgres_base_url
 from .test_projection_properties import Command, histories, run

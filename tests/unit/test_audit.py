@@ -9,14 +9,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from employment_domain.projections import (
-    Caseload,
-    ProjectionError,
-    ProjectionRunner,
-    ReadModel,
-    position_known_at,
-)
-from employment_domain.projections.readmodel import TRACKING
 from sqlalchemy import delete, insert, update
 
 from employment_domain.area import EmploymentArea
@@ -29,6 +21,14 @@ from employment_domain.audit.replay import (
     run_audit,
 )
 from employment_domain.errors import NotFoundError
+from employment_domain.projections import (
+    Caseload,
+    ProjectionError,
+    ProjectionRunner,
+    ReadModel,
+    position_known_at,
+)
+from employment_domain.projections.readmodel import TRACKING
 from employment_domain.store.service import AreaLike, application_of
 
 ESPOO, KAUNIAINEN = "049", "235"

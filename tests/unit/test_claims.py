@@ -29,6 +29,7 @@ from employment_domain.routing.rulebook import (
 from tests.routing_examples import COACHING_CLIENT_FACTS
 
 ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "src" / "employment_domain" / "rules"
 PACKAGED = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
 
 # -- 1. The domain never reads the clock ------------------------------------------------------
@@ -156,7 +157,7 @@ def clock_reads(source: str) -> list[tuple[str, str]]:
 
 
 def _shipped_modules() -> Iterator[Path]:
-    for folder in (ROOT / "src" / "employment_domain", ROOT / "projections"):
+    for folder in (ROOT / "src" / "employment_domain",):
         yield from sorted(folder.rglob("*.py"))
 
 
@@ -334,7 +335,7 @@ def test_an_archived_rulebook_that_tested_an_impossible_value_still_loads_as_wri
 
 
 def test_the_rules_readme_says_the_loader_refuses_values_the_fact_cannot_take() -> None:
-    text = " ".join((ROOT / "rules" / "README.md").read_text(encoding="utf-8").split())
+    text = " ".join((RULES / "README.md").read_text(encoding="utf-8").split())
     assert "a value outside an integer fact's `minimum`–`maximum`" in text
 
 
@@ -368,6 +369,6 @@ def test_a_recorded_decision_carries_its_line_and_is_decided_again_from_those_fa
 
 
 def test_the_rules_readme_says_a_given_line_must_be_the_districts() -> None:
-    text = " ".join((ROOT / "rules" / "README.md").read_text(encoding="utf-8").split())
+    text = " ".join((RULES / "README.md").read_text(encoding="utf-8").split())
     assert "never given by the caller" not in text
     assert "a `line` the caller gives must be the one its district gives" in text

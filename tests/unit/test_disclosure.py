@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
+from employment_domain import default_parameters
 from employment_domain.projections.caseload import stock_and_flow_layout
 from employment_domain.projections.deadlines import deadlines_layout
 from employment_domain.projections.disclosure import (
@@ -29,8 +31,6 @@ from employment_domain.projections.suppression import (
     protect,
     threshold_on,
 )
-
-from employment_domain import default_parameters
 
 
 def caseload_row(month: str, started: int, ended: int, active: int) -> dict[str, Any]:

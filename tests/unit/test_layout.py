@@ -9,12 +9,11 @@ from pathlib import Path
 import employment_domain
 
 PACKAGE = Path(employment_domain.__file__).parent
-PROJECTIONS = Path(__file__).parent.parent.parent / "projections"
 MAX_LINES = 450
 
 
 def modules() -> list[Path]:
-    return sorted([*PACKAGE.rglob("*.py"), *PROJECTIONS.glob("*.py")])
+    return sorted(PACKAGE.rglob("*.py"))
 
 
 def test_the_top_level_holds_at_most_fifteen_modules() -> None:

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from employment_domain.projections import Projection, ReadModel, read_model_url
-from employment_domain.projections.reading import LogReader
 from sqlalchemy import Column, MetaData, String, Table
 
 from employment_domain.area import EmploymentArea
 from employment_domain.money import Money
+from employment_domain.projections import Projection, ReadModel, read_model_url
+from employment_domain.projections.reading import LogReader
 from employment_domain.store.service import application_of
 from employment_domain.values import BusinessId, business_id_check_digit
 

@@ -11,6 +11,15 @@ from uuid import UUID
 
 import attrs
 import pytest
+
+from employment_domain import (
+    Decision,
+    DismissedEmployee,
+    EmploymentArea,
+    MasterKey,
+    PersonalIdentityCode,
+)
+from employment_domain.parameters import Parameters
 from employment_domain.projections import PROJECTIONS, ProjectionRunner, ReadModel
 from employment_domain.projections.budget import Budget
 from employment_domain.projections.caseload import Caseload
@@ -24,15 +33,6 @@ from employment_domain.projections.procurement import Procurements
 from employment_domain.projections.routing import Routing
 from employment_domain.projections.structural_change import StructuralChange
 from employment_domain.projections.suppression import MARKER, PublishedRows
-
-from employment_domain import (
-    Decision,
-    DismissedEmployee,
-    EmploymentArea,
-    MasterKey,
-    PersonalIdentityCode,
-)
-from employment_domain.parameters import Parameters
 from employment_domain.values import Period
 from tests.conftest import fresh_postgres_schema
 

@@ -9,6 +9,10 @@ from typing import Any, cast
 from uuid import UUID
 
 import pytest
+from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select, update
+
+from employment_domain.area import EmploymentArea
+from employment_domain.clients.client import Client
 from employment_domain.projections import (
     Caseload,
     Page,
@@ -25,10 +29,6 @@ from employment_domain.projections import (
 )
 from employment_domain.projections.projection import BY_ORIGINATOR, event_class
 from employment_domain.projections.readmodel import TRACKING
-from sqlalchemy import Column, Connection, Date, Integer, MetaData, String, Table, select, update
-
-from employment_domain.area import EmploymentArea
-from employment_domain.clients.client import Client
 from employment_domain.store.service import application_of
 from employment_domain.values import MunicipalityCode
 
