@@ -16,6 +16,8 @@ import pytest
 from employment_domain.audit.readonly import open_for_audit
 from employment_domain.audit.recorded_decisions import recorded_decisions
 from employment_domain.cli.main import main
+from employment_domain.routing.lint import departures
+from employment_domain.routing.rulebook import packaged_rulebook
 from tests.test_cli import run_demo_into
 
 PACKAGED_RULES = Path(str(resources.files("employment_domain.rules").joinpath("routing")))
@@ -58,6 +60,17 @@ def first_client(db: Path) -> UUID:
 def test_rules_check_passes_on_the_packaged_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "check"]) == 0
     assert "lint clean" in capsys.readouterr().out
+
+
+def test_rules_check_warns_of_each_departure_from_the_plans_defaults_without_failing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "check"]) == 0
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.strip().startswith("warning:")]
+    assert len(warnings) == len(departures(packaged_rulebook()))
+    assert any("guidance_purchased" in line and "status assumption" in line for line in warnings)
+    assert f"{len(warnings)} rule(s) depart from the plan's defaults" in out
 
 
 def test_rules_check_lists_every_problem_of_a_refused_rule_folder(
