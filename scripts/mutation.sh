@@ -11,6 +11,7 @@
 #   bash scripts/mutation.sh                 # mutate, test, print the survivors and the score
 #   MUTATION_MINUTES=10 bash scripts/mutation.sh
 #   bash scripts/mutation.sh show NAME       # the diff of one mutant (any mutmut command)
+#   MUTATION_MIN_SCORE=95 bash scripts/mutation.sh   # fail under 95 % killed (default 90)
 #
 # Needs mutmut in the virtual environment: .venv/bin/pip install mutmut
 set -euo pipefail
@@ -55,23 +56,36 @@ if [[ $# -eq 0 ]]; then  # `bash scripts/mutation.sh named` runs the named mutan
     echo
     echo "survivors (bash scripts/mutation.sh show NAME for the diff):"
     mutmut results
-    "$venv/bin/python" - <<'PY'
-"""The score of each mutated module: killed (or timed out) of killed plus survived."""
+    MUTATION_MIN_SCORE="${MUTATION_MIN_SCORE:-90}" "$venv/bin/python" - <<'PY' || status=1
+"""The score of each mutated module: killed (or timed out) of killed plus survived; the run
+fails when the score over all modules is under MUTATION_MIN_SCORE per cent (90 by default)."""
 import json
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
 
 print(f"\n{'module':42} {'mutants':>7} {'killed':>7} {'survived':>8} {'other':>6} {'score':>7}")
+all_killed = all_survived = 0
 for meta in sorted(Path("mutants/src").rglob("*.py.meta")):
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
     count = Counter(status_by_exit_code[code] for code in codes.values())
     killed, survived = count["killed"] + count["timeout"], count["survived"]
+    all_killed, all_survived = all_killed + killed, all_survived + survived
     other = sum(count.values()) - killed - survived
     score = f"{100 * killed / (killed + survived):.1f}%" if killed + survived else "-"
     name = meta.relative_to("mutants").as_posix().removesuffix(".meta")
     print(f"{name:42} {len(codes):>7} {killed:>7} {survived:>8} {other:>6} {score:>7}")
+tested = all_killed + all_survived
+floor = float(os.environ["MUTATION_MIN_SCORE"])
+if not tested:
+    sys.exit("no mutant was tested")
+total = 100 * all_killed / tested
+print(f"{'all core modules':42} {'':>7} {all_killed:>7} {all_survived:>8} {'':>6} {total:>6.1f}%")
+if total < floor:
+    sys.exit(f"the mutation score {total:.1f}% is under {floor:g}%: kill the survivors or list them")
 PY
 fi
 

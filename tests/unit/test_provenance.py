@@ -137,13 +137,16 @@ def test_no_value_or_rule_keeps_the_old_statuses_verified_or_council() -> None:
     assert {row["status"] for row in sources()} <= set(STATUSES)
 
 
-def test_the_totals_in_the_rules_readme_are_those_of_the_packaged_files() -> None:
-    readme = (RULES / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize(
+    "readme", [RULES / "README.md", Path(__file__).parents[2] / "README.md"], ids=["rules", "front"]
+)
+def test_the_totals_in_the_readmes_are_those_of_the_packaged_files(readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
     for line in status_totals(sources()):
         names = ("area", "parameter", "default", "rule", "district", "all")
         cells = [str(line[name]) for name in names]
         row = rf"\|\s*`?{line['status']}`?\s*\|\s*" + r"\s*\|\s*".join(cells) + r"\s*\|"
-        assert re.search(row, readme), f"rules/README.md lacks the row {line}"
+        assert re.search(row, text), f"{readme} lacks the row {line}"
 
 
 # -- the loaders refuse a source that does not say what it rests on -------------------------
