@@ -275,7 +275,8 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
         return found
 
     # The decoder's scanner itself: ``raw_decode`` only wraps it, at a call and a check per event.
-    scan = json.JSONDecoder(object_hook=revive).scan_once
+    decoder: Any = json.JSONDecoder(object_hook=revive)
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once
     targets: dict[str, _Target] = {}
     ids: dict[Any, Any] = {}
 
