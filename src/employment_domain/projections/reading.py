@@ -274,7 +274,9 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
                 known[(name, data)] = found
         return found
 
-    scan = json.JSONDecoder(object_hook=revive).raw_decode
+    # The decoder's scanner itself: ``raw_decode`` only wraps it, at a call and a check per event.
+    decoder: Any = json.JSONDecoder(object_hook=revive)
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once
     targets: dict[str, _Target] = {}
     ids: dict[Any, Any] = {}
 
@@ -299,7 +301,7 @@ def _event_decoder(app: Application[Any]) -> Callable[[Row], Any]:
             return slow(row)
         try:
             text = row[4].decode("utf8")
-            state, end = scan(text)
+            state, end = scan(text, 0)
         except Exception:
             return slow(row)
         if end != len(text) or not isinstance(state, dict):
