@@ -214,3 +214,15 @@ def test_after_erasure_a_clients_working_rows_hold_only_what_the_record_of_proce
     database = Path(str(ReadModel.for_store(str(store)).url.database)).read_bytes()
     for secret in (name, str(code), "170560"):
         assert secret.encode() not in database
+
+
+def test_publish_bi_refuses_the_store_itself_as_its_target_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "area.db"
+    with EmploymentArea(str(store)) as area:
+        run_demo(area, scale=0.003, seed=4)
+    before = store.read_bytes()
+    assert main(["projections", "publish-bi", "--db", str(store), "--out", str(store)]) == 1
+    assert "not the BI copy's (stored_events)" in capsys.readouterr().err
+    assert store.read_bytes() == before
