@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from employment_domain.cli.options import Subparsers, add_db_option, add_read_model_option
 from employment_domain.cli.stores import ProgressBar
@@ -40,6 +41,42 @@ def add_parser(commands: Subparsers) -> None:
         add_read_model_option(action)
         action.add_argument("--quiet", action="store_true", help="no progress bar")
         action.set_defaults(run=_run, parser=action, rebuild=rebuild)
+    publish = actions.add_parser(
+        "publish-bi",
+        help="copy the report-shaped views, and nothing per client, into a database for BI tools",
+        description="Catch the read model up and copy its report-shaped views (rv_) into plain"
+        " tables of another database: a SQLite file or a PostgreSQL schema (?schema=NAME) for"
+        " BI tools, which holds no per-client row.",
+    )
+    add_db_option(publish)
+    add_read_model_option(publish)
+    publish.add_argument(
+        "--out", required=True, help="the BI copy: a SQLite file or a SQLAlchemy URL"
+    )
+    publish.set_defaults(run=_publish, parser=publish)
+
+
+def _publish(arguments: argparse.Namespace) -> int:
+    from employment_domain.projections import ReadModel
+    from employment_domain.projections.bi import publish_bi
+
+    out = str(arguments.out)
+    target = ReadModel(out if "://" in out else f"sqlite:///{Path(out).resolve()}")
+    app = open_reading(arguments.db)
+    read_model = read_model_for(arguments.db, arguments.read_model)
+    try:
+        check_read_model_matches(app, read_model)
+        progress = catch_up(app, read_model)
+        copied = publish_bi(read_model, target)
+    finally:
+        app.close()
+        read_model.close()
+        target.close()
+    print(
+        f"published {len(copied)} tables, {sum(copied.values())} rows, as of position"
+        f" {progress.position} to {target.description}"
+    )
+    return 0
 
 
 def _run(arguments: argparse.Namespace) -> int:

@@ -399,6 +399,8 @@ def data_dictionary(tables: Sequence[MetaData] = ()) -> str:
         "2)` on PostgreSQL, exact) and in whole cents (`_cents`, an integer, exact everywhere); on",
         "SQLite, which has no exact decimal type, add up the `_cents` columns. The counts are",
         "exact: the views are not the published form, so keep them inside the organisation.",
+        "The read model also holds per-client working rows: point BI tools at the copy that",
+        "`employment-area projections publish-bi` makes (the same tables, and nothing else).",
         "",
     ]
     for view in VIEWS:
