@@ -288,6 +288,8 @@ def test_allocate_splits_a_net_cost_to_the_cent(
     assert "Kauniainen" in table and "yhteensä" in table and "kunta" in table
 
 
+TAMPERE_REGION = Path(__file__).resolve().parents[1] / "examples" / "tampere-region"
+
 # Six Pirkanmaa municipalities with figures chosen so the split can be checked by hand.
 PIRKANMAA_BASIS = """municipality,population_18_64,unemployed_broad
 837,150000,16000
@@ -316,7 +318,8 @@ def test_allocate_splits_a_net_cost_between_six_pirkanmaa_municipalities_as_by_h
     # Tampere): 2 100 000.01 + 210 000 + 195 000 + 195 000 + 135 000 + 165 000 = 3 000 000.01.
     basis = tmp_path / "pirkanmaa.csv"
     basis.write_text(PIRKANMAA_BASIS, encoding="utf-8")
-    args = ["allocate", "--net-cost", "3000000.01", "--basis", str(basis), "--on", "2025-12-31"]
+    args = ["--rules", str(TAMPERE_REGION), "allocate", "--net-cost", "3000000.01"]
+    args += ["--basis", str(basis), "--on", "2025-12-31"]
     assert main([*args, "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     amounts = {row["municipality"]: Decimal(row["amount"]) for row in rows}

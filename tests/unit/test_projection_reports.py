@@ -19,8 +19,9 @@ from employment_domain import (
     MasterKey,
     PersonalIdentityCode,
 )
-from employment_domain.parameters import Parameters
+from employment_domain.parameters import Parameters, default_parameters
 from employment_domain.projections import PROJECTIONS, ProjectionRunner, ReadModel
+from employment_domain.projections.broad_unemployment import count_broadly_unemployed
 from employment_domain.projections.budget import Budget
 from employment_domain.projections.caseload import Caseload
 from employment_domain.projections.caseload_groups import CaseloadGroups
@@ -283,6 +284,10 @@ def split_row(code: str, **values: Any) -> dict[str, Any]:
         "population_reference_date": date(2024, 12, 31),
         "unemployed_broad": unemployed,
         "unemployed_reference_date": date(2025, 11, 30),
+        # On 30.11. A, B, E and F seek work in Espoo (A's and B's jobs ended), D in Kauniainen
+        # since moving there; C's search ended. The official figures are the test's 90 and 10.
+        "unemployed_broad_clients": 4 if code == "049" else 1,
+        "unemployed_broad_difference": 86 if code == "049" else 9,
         "population_share": "9/10" if code == "049" else "1/10",
         "unemployed_share": "9/10" if code == "049" else "1/10",
         "share": "9/10" if code == "049" else "1/10",
@@ -342,6 +347,30 @@ def test_before_every_municipality_has_a_basis_the_split_is_incomplete(history: 
     assert rows[0]["net_cost"] == Decimal("1300.00")
     assert rows[0]["population_18_64"] is None and rows[0]["advances"] == Decimal("0.00")
     assert rows[0]["weights_version"] == WEIGHTS_VERSION
+    # No official figure yet; the client history as known on 1.2., counted on the rule's
+    # 31.12.2025: A, B and D in Espoo, C in Kauniainen (A's job from 10.2., C's end on 14.2.,
+    # D's move and E's and F's starts on 3.3. are not known yet).
+    assert [row["unemployed_broad_clients"] for row in rows] == [3, 1]
+    assert rows[0]["unemployed_broad_difference"] is None
+
+
+def test_the_client_history_counts_the_broadly_unemployed_on_any_reference_date(
+    history: History,
+) -> None:
+    parameters = default_parameters()
+    with history.read_model.connect() as connection:
+        on_1_april = count_broadly_unemployed(connection, date(2025, 4, 1), parameters)
+        on_1_may = count_broadly_unemployed(connection, date(2025, 5, 1), parameters)
+    # 1.4.: A and B are in open-market work, C has ended; E and F (in services) count in Espoo,
+    # D in Kauniainen. 1.5.: B's job ended on 30.4., so B counts again.
+    assert (on_1_april["049"], on_1_april["235"]) == (2, 1)
+    assert (on_1_may["049"], on_1_may["235"]) == (3, 1)
+
+
+def test_the_published_cost_split_leaves_out_the_client_historys_count(history: History) -> None:
+    rows = history.report(CostSplit, year=2025, published=True)
+    assert {row["unemployed_broad_clients"] for row in rows} == {None}
+    assert {row["unemployed_broad"] for row in rows} == {90, 10}
 
 
 # Budget ------------------------------------------------------------------------------------

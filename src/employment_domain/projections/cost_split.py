@@ -12,6 +12,9 @@ Tables (SQLAlchemy Core, in the read-model database), all from the municipal cos
   business day and kind.
 - ``rm_cost_split_municipalities``: per contracting municipality of a ledger, the part of the
   split recorded when the year was closed (basis, exact shares, euros, advances, settlement).
+- ``rm_cost_split_client_events``: the client events that decide who is broadly unemployed where
+  (see :mod:`.broad_unemployment`), so that the report shows, beside each official count, the
+  count of the area's own client history on the same reference date.
 
 A closed year shows the split exactly as the closing event recorded it (status ``closed``). Before
 the year is closed the report shows, as ``provisional``, the split of the net cost so far by the
@@ -32,7 +35,6 @@ from sqlalchemy import (
     Connection,
     Date,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -46,16 +48,20 @@ from employment_domain.money import Money
 from employment_domain.parameters import Parameters, default_parameters
 from employment_domain.values import MunicipalityCode
 
+from .broad_unemployment import (
+    METADATA,
+    BroadUnemployment,
+    beside_the_official_counts,
+    published_without_client_counts,
+)
 from .euros import Euros, euros
 from .figures import fraction_percent
 from .projection import (
     Page,
-    Projection,
     ProjectionError,
     event_class,
     handles,
 )
-from .suppression import published_as_is
 
 __all__ = ["COLUMNS", "CostSplit"]
 
@@ -63,13 +69,14 @@ __all__ = ["COLUMNS", "CostSplit"]
 COLUMNS = (
     "year", "area", "municipality", "status", "closed_on", "costs", "revenues", "net_cost",
     "population_18_64", "population_reference_date", "unemployed_broad",
-    "unemployed_reference_date", "population_share", "unemployed_share", "share",
+    "unemployed_reference_date", "unemployed_broad_clients", "unemployed_broad_difference",
+    "population_share", "unemployed_share", "share",
     "population_share_percent", "unemployed_share_percent", "share_percent",
     "weight_population_18_64", "weight_unemployed_broad", "weights_version", "weights_reference",
     "amount", "advances", "settlement", "state_subsidies",
 )  # fmt: skip
 
-_metadata = MetaData()
+_metadata = METADATA
 _ADVANCE_INVOICED = event_class(Ledger, "AdvanceInvoiced")
 _BASIS_RECORDED = event_class(Ledger, "BasisRecorded")
 _COST_RECORDED = event_class(Ledger, "CostRecorded")
@@ -81,11 +88,11 @@ _YEAR_CLOSED = event_class(Ledger, "YearClosed")
 _ZERO = Decimal("0.00")
 
 
-class CostSplit(Projection):
+class CostSplit(BroadUnemployment):
     """The split of each year's net cost, its basis figures, weights, advances and settlement."""
 
     name = "cost-split"
-    version = 1
+    version = 2
     reference_columns = ("population_share", "unemployed_share", "share", "weights_version")
     rebuilt_by_aggregate = True
     metadata = _metadata
@@ -285,7 +292,8 @@ class CostSplit(Projection):
             ):
                 continue
             rows.extend(cls._ledger_rows(connection, dict(ledger), through, parameters))
-        return published_as_is(rows) if published else rows
+        beside_the_official_counts(connection, rows, parameters or default_parameters(), through)
+        return published_without_client_counts(rows) if published else rows
 
     @classmethod
     def _ledger_rows(
