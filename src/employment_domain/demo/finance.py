@@ -206,8 +206,8 @@ def schedule_finance(
         [3 if month == 6 else 2 for month in range(1, 13)]
     )
     offices = demo.premises
-    rent = line(CostCategory.PREMISES) / sum(weight for _, weight in offices)
-    premises = [scaled(rent * weight, factor).split([1] * 12) for _, weight in offices]
+    rent_per_weight = line(CostCategory.PREMISES) / sum(weight for _, weight in offices)
+    premises = [scaled(rent_per_weight * weight, factor).split([1] * 12) for _, weight in offices]
     ict = scaled(line(CostCategory.ICT_AND_SUPPORT_SERVICES), factor).split([1] * 12)
     other = scaled(line(CostCategory.OTHER), factor).split([1] * 12)
     provisional = _bases(year, demo, demo.unemployed_provisional, date(year - 1, 12, 31))

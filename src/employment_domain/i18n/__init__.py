@@ -9,10 +9,10 @@ has a context (``msgctxt``), so that a column's name and a coded value are trans
 official names of services, offices, industries (TOL 2008 sections) and the area have contexts
 of their own. An area the catalogs do not name (another area's rules folder) is named by its
 own ``area.yaml``, which :func:`name_area` registers when the folder is read, so its reports
-name it in each language without a catalog entry. Municipalities take their official Finnish and Swedish names from
-``rules/municipalities.yaml``; a Finnish municipality has no English name of its own, so
-English uses the Finnish one. Numbers, percentages and dates follow the language's
-conventions through Babel (``1 234,5`` and ``12,3 %`` in Finnish and Swedish).
+name it in each language without a catalog entry. Municipalities take their official Finnish
+and Swedish names from ``rules/municipalities.yaml``; a Finnish municipality has no English
+name of its own, so English uses the Finnish one. Numbers, percentages and dates follow the
+language's conventions through Babel (``1 234,5`` and ``12,3 %`` in Finnish and Swedish).
 """
 
 from __future__ import annotations

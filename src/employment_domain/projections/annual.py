@@ -133,7 +133,8 @@ def _render(
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(f'{title} – {area}' if area else title)}</title><style>{_CSS}</style></head>"
+        f"<title>{escape(f'{title} – {area}' if area else title)}</title>"
+        f"<style>{_CSS}</style></head>"
         f"<body>{''.join(sections)}<p class=note>{escape(legend)}</p></body></html>\n"
     )
 
