@@ -19,10 +19,13 @@ from pathlib import Path
 import pytest
 
 from employment_domain import EmploymentArea
+from employment_domain.area_rules import default_rules_folder
 from employment_domain.cli.allocate import read_basis_csv
 from employment_domain.cli.main import main
 from employment_domain.cli.stores import ProgressBar
-from employment_domain.demo.finance import AREA
+
+#: The packaged area's id, which the demo's ledger and procurements carry.
+AREA = default_rules_folder().area.id
 
 SCALE = "0.005"
 SEED = "7"

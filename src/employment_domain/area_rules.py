@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from employment_domain.errors import EmploymentDomainError
+from employment_domain.i18n import name_area
 from employment_domain.parameters import (
     RULES_VARIABLE,
     Parameters,
@@ -190,7 +191,9 @@ def _read_area(entry: Path | Traversable, where: str) -> AreaDefinition:
         data = load_yaml(entry.read_text(encoding="utf-8"))
     except Exception as error:
         raise AreaRulesError(f"{where}: not readable YAML: {error}") from None
-    return AreaDefinition.parse(data, where)
+    area = AreaDefinition.parse(data, where)
+    name_area(area.id, dict(area.names))  # its reports name it as its folder does
+    return area
 
 
 @cache

@@ -11,13 +11,17 @@ import json
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from employment_domain import EmploymentArea
 from employment_domain.area_rules import AreaRulesError, RulesFolder
+from employment_domain.cli.main import main
+from employment_domain.projections.reports import PROJECTIONS
 from employment_domain.store.registration import AreaMismatchError
+from employment_domain.store.service import application_of
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tampere-region"
 ESPOO_NAMES = ("Espoo", "Kauniainen", "Omnia", "Business Espoo", "Matinkylä", "Leppävaara")
@@ -150,3 +154,89 @@ def test_a_folder_that_is_not_an_areas_rules_is_refused_with_what_is_missing(
         RulesFolder.load(tmp_path)
     refused = employment_area("report", "caseload", "--rules", str(tmp_path), "--db", "x.db")
     assert refused.returncode == 1 and "routing/ is missing" in refused.stderr
+
+
+@pytest.fixture(scope="module")
+def example_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo year of the example area, written through the command line."""
+    db = tmp_path_factory.mktemp("tampere-demo") / "area.db"
+    ran = main(["demo", "--rules", str(EXAMPLE), "--scale", "0.05", "--db", str(db), "--quiet"])
+    assert ran == 0
+    return db
+
+
+def reads(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """What one in-process command printed; it must succeed."""
+    capsys.readouterr()
+    code = main(list(argv))
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    return printed.out
+
+
+def test_a_demo_year_of_the_example_area_names_it_in_every_report_and_none_of_espoos_units(
+    example_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = RulesFolder.load(EXAMPLE).area.names
+    rules = ("--db", str(example_demo), "--rules", str(EXAMPLE))
+    texts: dict[str, str] = {}
+    for projection in PROJECTIONS:
+        for lang in ("en", "fi", "sv"):
+            # the published table and JSON, and the internal form with every count as CSV
+            for form, *unsuppressed in (("table",), ("csv", "--unsuppressed"), ("json",)):
+                texts[f"{projection.name} {lang} {form}"] = reads(
+                    capsys, "report", projection.name, *rules, "--lang", lang,
+                    "--format", form, *unsuppressed,
+                )  # fmt: skip
+    for lang in ("en", "fi", "sv"):
+        out = tmp_path / f"annual.{lang}.html"
+        reads(capsys, "report", "annual", *rules, "--lang", lang, "--format", "html",
+              "--out", str(out), "--year", "2025")  # fmt: skip
+        texts[f"annual {lang}"] = html = out.read_text(encoding="utf-8")
+        assert f"<p class=area>{names[lang]}</p>" in html
+    for key, text in texts.items():
+        for name in ESPOO_NAMES:
+            assert name.lower() not in text.lower(), (key, name)
+    assert names["fi"] in texts["cost-split fi table"]
+    assert names["sv"] in texts["cost-split sv csv"]
+    assert "Tampere" in texts["caseload fi table"] and "Nokia" in texts["cost-split sv csv"]
+
+
+def test_a_demo_year_of_the_example_area_is_split_between_its_municipalities_by_its_rules(
+    example_demo: Path,
+) -> None:
+    area = EmploymentArea(str(example_demo), rules=EXAMPLE)
+    try:
+        split = area.cost_split("tampere-region", 2025)
+        parameters = RulesFolder.load(EXAMPLE).parameters()
+        municipalities = parameters.value("contracting_municipalities", date(2025, 1, 1))
+        assert {part["municipality"] for part in split["municipalities"]} == set(municipalities)
+        shares = sum(Decimal(part["amount"]) for part in split["municipalities"])
+        assert shares == Decimal(split["net_cost"]) > 0
+        app, start, events = application_of(area), 1, []
+        while notifications := app.recorder.select_notifications(start, 1000):
+            events += [str(app.mapper.to_domain_event(n).__dict__) for n in notifications]
+            start = notifications[-1].id + 1
+        recorded = "\n".join(events)
+    finally:
+        area.close()
+    # the in-house award goes to the entity its rules route to, contacts through its unit
+    assert "'provider': 'Tredu'" in recorded
+    assert "'unit': 'Tampere region employer services'" in recorded
+    for name in ESPOO_NAMES:
+        assert name.lower() not in recorded.lower(), name
+
+
+def test_the_example_areas_demo_is_refused_on_a_store_of_the_packaged_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "espoo.db")
+    write_history(db, None)
+    capsys.readouterr()
+    code = main(["demo", "--rules", str(EXAMPLE), "--scale", "0.01", "--db", db, "--quiet"])
+    refused = capsys.readouterr().err
+    assert code == 1
+    assert "written under the rules of the employment area 'espoo-kauniainen'" in refused
+    with pytest.raises(AreaMismatchError):
+        EmploymentArea(db, rules=EXAMPLE)
+    assert EmploymentArea(db).head_position() > 0

@@ -16,9 +16,12 @@ import attrs
 import pytest
 
 from employment_domain import EmploymentArea, Money
-from employment_domain.demo.finance import AREA
+from employment_domain.area_rules import default_rules_folder
 from employment_domain.demo.year import DemoError, DemoSummary, run_demo
 from employment_domain.store.service import application_of
+
+#: The packaged area's id, which the demo's ledger and procurements carry.
+AREA = default_rules_folder().area.id
 
 SCALE = 0.01
 SEED = 7

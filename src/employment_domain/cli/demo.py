@@ -1,4 +1,5 @@
-"""The ``demo`` command: a year of the Espoo–Kauniainen employment area, then its main reports.
+"""The ``demo`` command: a year of the area (the packaged Espoo–Kauniainen, or the one ``--rules``
+names), then its main reports.
 
 It simulates the year into an empty store (:func:`employment_domain.demo.year.run_demo`), seals the
 history so that ``audit verify`` has an anchor to check, builds the projections in the store's
@@ -58,10 +59,12 @@ def add_parser(commands: Subparsers) -> None:
     parser = commands.add_parser(
         "demo",
         help="simulate a year of the area into a new store and print the main reports",
-        description="Simulate a year of the Espoo–Kauniainen employment area (jobseekers,"
-        " employers, contracts whose seats run out, the ledger closed and split between Espoo"
-        " and Kauniainen) into an empty store, seal it, build the projections and print the"
-        " main reports. The same --seed and --scale always write the same history.",
+        description="Simulate a year of the employment area (jobseekers, employers, contracts"
+        " whose seats run out, the ledger closed and split between its municipalities) into an"
+        " empty store, seal it, build the projections and print the main reports. The area is"
+        " the packaged Espoo–Kauniainen, or the one --rules DIR names (its parameters/demo.yaml"
+        " gives what only the demo needs). The same --seed and --scale always write the same"
+        " history.",
     )
     add_db_option(parser)
     parser.add_argument("--year", type=int, default=2025, help="the year (default: 2025)")

@@ -18,7 +18,7 @@ from uuid import UUID
 from employment_domain.area import EmploymentArea
 from employment_domain.decisions import Decision
 from employment_domain.demo.batch import Batch
-from employment_domain.demo.finance import AREA, ContractSpec, provider_business_id
+from employment_domain.demo.finance import ContractSpec, provider_business_id
 from employment_domain.demo.population import DemoError, DemoIds
 from employment_domain.ledgers.ledger import Ledger
 from employment_domain.money import Money
@@ -42,6 +42,8 @@ class Accounts:
         contracts: list[ContractSpec],
     ) -> None:
         self.area, self.ids, self.batch, self.year, self.scale = area, ids, batch, year, scale
+        #: The area's id, which its procurements and ledger carry (``area.yaml``).
+        self.area_id = area.area_definition.id
         self.specs = {spec.key: spec for spec in contracts}
         self.procurement_ids = {spec.key: ids.next("procurement") for spec in contracts}
         self._keys = {str(pid): key for key, pid in self.procurement_ids.items()}
@@ -56,17 +58,18 @@ class Accounts:
     # -- seats -----------------------------------------------------------------------------------
 
     def offers(self, day: date, service_type: str) -> tuple[str | None, str | None]:
-        """Omnia's contract with a free seat and the cheapest bought one, as procurement ids.
+        """The in-house entity's contract with a free seat and the cheapest bought one, as
+        procurement ids.
 
         A contract in force found without a seat is recorded as run out on ``day``.
         """
-        omnia, bought = None, []
+        entity, bought = None, []
         for key, procurement in self.contracts.items():
             if procurement.service_type != service_type:
                 continue
             if procurement.has_free_seat_on(day):
                 if procurement.in_house:
-                    omnia = omnia or procurement
+                    entity = entity or procurement
                 else:
                     bought.append(procurement)
             elif (
@@ -81,7 +84,7 @@ class Accounts:
             bought, key=lambda p: (p.unit_price or Money.zero(), str(p.id)), default=None
         )
         return (
-            None if omnia is None else str(omnia.id),
+            None if entity is None else str(entity.id),
             None if cheapest is None else str(cheapest.id),
         )
 
@@ -119,7 +122,7 @@ class Accounts:
         self.batch.command(
             lambda: self.area.plan_procurement(
                 on=day,
-                area=AREA,
+                area=self.area_id,
                 service_type=spec.service_type,
                 title=spec.title,
                 estimated_value=self._value_cap(spec),
@@ -210,8 +213,8 @@ class Accounts:
 
     def open_ledger(self, day: date) -> None:
         """Open the year's ledger with the area's command and hold it."""
-        self.area.open_ledger(AREA, self.year, on=day)
-        self.ledger = self.area.get_ledger(AREA, self.year)
+        self.area.open_ledger(self.area_id, self.year, on=day)
+        self.ledger = self.area.get_ledger(self.area_id, self.year)
 
     def _ledger(self) -> Ledger:
         if self.ledger is None:
@@ -263,7 +266,7 @@ class Accounts:
 
     def on_close(self, day: date) -> None:
         def close() -> None:
-            self.split = self.area.close_year(AREA, self.year, on=day)
+            self.split = self.area.close_year(self.area_id, self.year, on=day)
 
         self.batch.command(close, self._ledger())
 

@@ -41,14 +41,6 @@ _TITLES = {
     "C": ("Production worker", "Machinist", "Quality engineer"),
     "P": ("Teacher", "Teaching assistant"),
 }
-_CONTACT_TOPICS = (
-    "recruitment needs",
-    "wage subsidy",
-    "apprenticeship training",
-    "international recruitment",
-    "job fair in Leppävaara",
-    "work try-out places",
-)
 _THROUGH_VACANCY = 0.35  # open-market hires made through a vacancy reported to the area
 
 
@@ -88,8 +80,10 @@ class EmployerScripts:
         year: int,
         parameters: Parameters,
         employers: Sequence[EmployerProfile],
+        contact_topics: Sequence[str],
     ) -> None:
         self.rng, self.ids, self.agenda, self.year = rng, ids, agenda, year
+        self.contact_topics = tuple(contact_topics)
         self.parameters = parameters
         self.employers = list(employers)
         self._registered_on = [employer.registered_on for employer in self.employers]
@@ -109,7 +103,9 @@ class EmployerScripts:
             for _ in range(rng.randint(1, 3)):
                 day = self._later(employer.registered_on, 330)
                 if day is not None:
-                    add(day, Phase.EMPLOYER, "contact", employer_id, rng.choice(_CONTACT_TOPICS))
+                    add(
+                        day, Phase.EMPLOYER, "contact", employer_id, rng.choice(self.contact_topics)
+                    )
             for _ in range(rng.choice((1, 2, 3, 3, 4, 5, 6))):
                 reported = self._later(employer.registered_on, 330)
                 if reported is not None:

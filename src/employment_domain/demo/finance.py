@@ -3,9 +3,11 @@
 Amounts are euros at scale 1.0 and are scaled with the population, so a small demo still has a
 consistent ledger: staff, premises, ICT and support services and other costs are fixed monthly
 postings, and purchased services are whatever the approved invoices of the contracts come to.
-Together they make about 21 M€ at scale 1.0, the operating costs of the seed
-(docs/domain.md §3.1). All figures are demo figures, not the area's accounts or official
-statistics.
+The fixed postings are the area's budget lines (``parameters/budget.yaml``), the premises
+shared between the offices of ``parameters/demo.yaml``, so that at scale 1.0 the costs come to
+the budget; the allocation basis and the state subsidies are the municipalities' figures of
+``parameters/demo.yaml`` (:class:`~employment_domain.demo.area_data.DemoArea`). All figures are
+demo figures, not the area's accounts or official statistics.
 """
 
 from __future__ import annotations
@@ -17,19 +19,20 @@ from decimal import Decimal
 import attrs
 
 from employment_domain.calendar import add_working_days
-from employment_domain.demo.population import ESPOO, KAUNIAINEN, business_id_from, working_day
+from employment_domain.demo.area_data import DemoArea
+from employment_domain.demo.population import business_id_from, working_day
 from employment_domain.demo.timeline import Agenda, Phase
 from employment_domain.ledgers.allocation import MunicipalBasis, SplitWeights, split_cost
 from employment_domain.ledgers.ledger import StaffFunction
+from employment_domain.ledgers.records import CostCategory
 from employment_domain.money import Money
 from employment_domain.values import BusinessId, MunicipalityCode, Period
 
 __all__ = [
-    "AREA",
     "CHANGE_SECURITY",
-    "CONTRACTS",
     "ContractSpec",
     "closing_days",
+    "contracts",
     "invoice_days",
     "provider_business_id",
     "scaled",
@@ -37,8 +40,6 @@ __all__ = [
     "schedule_finance",
 ]
 
-#: The area's name in procurements and ledgers.
-AREA = "espoo-kauniainen"
 _CENT = Decimal("0.01")
 
 
@@ -46,7 +47,8 @@ _CENT = Decimal("0.01")
 class ContractSpec:
     """A contract the demo procures: service, provider, price per seat and seats at scale 1.0.
 
-    ``provider_number`` seeds the provider's business ID; None means an in-house award to Omnia.
+    ``provider_number`` seeds the provider's business ID; None means an in-house award to the
+    area's in-house entity (its sidosyksikkö).
     ``starts`` is the first day of the contract (month, day); every contract runs to the year's
     end and is invoiced monthly.
     """
@@ -70,14 +72,23 @@ class ContractSpec:
         return max(2, round(self.seats * scale)) if self.scaled else self.seats
 
 
-#: The contracts of the year (providers are invented names). Seats are sized against the demand
-#: the demo generates, so that Omnia's labour market training runs out around June and the
-#: purchased one in the autumn, after which the office arranges training itself.
-CONTRACTS: tuple[ContractSpec, ...] = (
-    ContractSpec(
-        "omnia_training", "labour_market_training", "Vocational labour market training",
-        "Omnia", None, 1600, 1000,
-    ),
+def contracts(in_house_entity: str | None) -> tuple[ContractSpec, ...]:
+    """The contracts of the year: the in-house entity's labour market training when the area's
+    rules route to one (``in_house_entity`` names it, and its contract is keyed by its name),
+    then the purchases (providers are invented names). Seats are sized against the demand the
+    demo generates, so that the entity's labour market training runs out around June and the
+    purchased one in the autumn, after which the office arranges training itself."""
+    if in_house_entity is None:
+        return _PURCHASES
+    key = "_".join("".join(c if c.isalnum() else " " for c in in_house_entity).lower().split())
+    entity = ContractSpec(
+        f"{key}_training", "labour_market_training", "Vocational labour market training",
+        in_house_entity, None, 1600, 1000,
+    )  # fmt: skip
+    return (entity, *_PURCHASES)
+
+
+_PURCHASES: tuple[ContractSpec, ...] = (
     ContractSpec(
         "ict_training", "labour_market_training", "ICT and business labour market training",
         "Koulutuspolku Oy", 2_734_561, 2200, 500,
@@ -120,7 +131,8 @@ CHANGE_SECURITY = ContractSpec(
 
 
 def provider_business_id(spec: ContractSpec) -> BusinessId | None:
-    """The provider's business ID: the first valid one from its number on; None for Omnia."""
+    """The provider's business ID: the first valid one from its number on; None for the
+    in-house entity."""
     if spec.provider_number is None:
         return None
     number = spec.provider_number
@@ -129,7 +141,7 @@ def provider_business_id(spec: ContractSpec) -> BusinessId | None:
     return business_id
 
 
-def scaled(euros: int, scale: Decimal) -> Money:
+def scaled(euros: int | Decimal, scale: Decimal) -> Money:
     """``euros`` at scale 1.0, scaled and rounded to the cent."""
     return Money((Decimal(euros) * scale).quantize(_CENT))
 
@@ -141,39 +153,27 @@ def scaled_money(amount: Money, scale: Decimal) -> Money:
 
 # -- the ledger's figures at scale 1.0 (demo figures) -------------------------------------------
 
-_STAFF = 12_600_000  # payroll; June carries the holiday bonus (lomaraha)
-_PREMISES = (("Matinkylä office (Iso Omena)", 690_000), ("Leppävaara office (Sello)", 570_000))
-_ICT_AND_SUPPORT = 1_440_000  # the city's ICT and support services, charged internally
-_OTHER = 1_260_000  # interpretation, travel, staff training, marketing
+# Staff (payroll; June carries the holiday bonus, lomaraha), premises (the offices' rents), the
+# city's ICT and support services (charged internally) and other costs (interpretation, travel,
+# staff training, marketing) are the area's budget lines.
 _ESF_PROJECT = 180_000  # an ESF+ project's funding, paid in June and December
 _OTHER_AREAS = 36_000  # services billed to other areas (docs/domain.md §3.5), quarterly
-#: State subsidies the municipalities received for employment services, for comparison:
-#: ≈ 29.6 M€ in the seed (docs/domain.md §3.1), shared here in proportion to the 18–64
-#: population.
-_STATE_SUBSIDIES = ((ESPOO, 28_800_000), (KAUNIAINEN, 800_000))
 _PERSON_YEARS = ((StaffFunction.CUSTOMER_SERVICE, 212), (StaffFunction.SUPPORT_SERVICES, 24))
 
-# The allocation basis. Populations are docs/domain.md §4's (Espoo 326,280 at the end of 2025,
-# Kauniainen ≈ 10,250); the 18–64 shares (64.5 %, and 55.5 % in the older Kauniainen) and the
-# broad unemployment (the unemployed of §4 plus ≈ 25 % more in services and wage-subsidised
-# work, §3.2; Kauniainen at its ≈ 3 % share of the area's jobseekers) are derived for the demo.
-_SOURCE = "demo figure derived from docs/domain.md §4; not an official statistic"
-_POPULATION_18_64 = ((ESPOO, 210_450), (KAUNIAINEN, 5_690))
-_BROAD_UNEMPLOYED_PROVISIONAL = ((ESPOO, 20_300), (KAUNIAINEN, 630))
-_BROAD_UNEMPLOYED = ((ESPOO, 22_300), (KAUNIAINEN, 690))
 
-
-def _bases(year: int, unemployed: tuple[tuple[str, int], ...], on: date) -> list[MunicipalBasis]:
-    population = dict(_POPULATION_18_64)
+def _bases(
+    year: int, demo: DemoArea, unemployed: tuple[tuple[str, int], ...], on: date
+) -> list[MunicipalBasis]:
+    population = demo.population_18_64
     return [
         MunicipalBasis(
             municipality=MunicipalityCode(code),
             population_18_64=population[code],
             unemployed_broad=count,
             population_reference_date=date(year - 1, 12, 31),
-            population_source=_SOURCE,
+            population_source=demo.population_source,
             unemployed_reference_date=on,
-            unemployed_source=_SOURCE,
+            unemployed_source=demo.unemployed_source,
         )
         for code, count in unemployed
     ]
@@ -190,24 +190,28 @@ def schedule_finance(
     year: int,
     scale: float,
     weights: SplitWeights,
-    budget: dict[str, Money],
-    responsible: str,
+    demo: DemoArea,
 ) -> None:
     """Schedule the ledger's postings of the year: costs, revenues, basis, advances, subsidies,
-    staff resources. ``budget`` is the year's budget by cost category (the area's budget lines,
-    support services included, at scale 1.0): the demo adopts each line scaled, and ``weights``
-    split the scaled total into the municipalities' shares; the
-    municipalities other than the ``responsible`` one are invoiced their share as monthly
-    advances, while the responsible municipality, which keeps the area's accounts, carries its
-    own share without invoicing itself."""
+    staff resources. ``demo.budget`` is the year's budget by cost category (the area's budget
+    lines, support services included, at scale 1.0): the demo adopts each line scaled, and
+    ``weights`` split the scaled total into the municipalities' shares; the municipalities
+    other than the responsible one are invoiced their share as monthly advances, while the
+    responsible municipality, which keeps the area's accounts, carries its own share without
+    invoicing itself."""
     factor = Decimal(str(scale))
     add, phase = agenda.add, Phase.FINANCE
-    staff = scaled(_STAFF, factor).split([3 if month == 6 else 2 for month in range(1, 13)])
-    premises = [scaled(euros, factor).split([1] * 12) for _, euros in _PREMISES]
-    ict = scaled(_ICT_AND_SUPPORT, factor).split([1] * 12)
-    other = scaled(_OTHER, factor).split([1] * 12)
-    provisional = _bases(year, _BROAD_UNEMPLOYED_PROVISIONAL, date(year - 1, 12, 31))
-    lines = {category: scaled_money(amount, factor) for category, amount in budget.items()}
+    responsible, line = demo.responsible, demo.budget_line
+    staff = scaled(line(CostCategory.STAFF), factor).split(
+        [3 if month == 6 else 2 for month in range(1, 13)]
+    )
+    offices = demo.premises
+    rent_per_weight = line(CostCategory.PREMISES) / sum(weight for _, weight in offices)
+    premises = [scaled(rent_per_weight * weight, factor).split([1] * 12) for _, weight in offices]
+    ict = scaled(line(CostCategory.ICT_AND_SUPPORT_SERVICES), factor).split([1] * 12)
+    other = scaled(line(CostCategory.OTHER), factor).split([1] * 12)
+    provisional = _bases(year, demo, demo.unemployed_provisional, date(year - 1, 12, 31))
+    lines = {category: scaled_money(amount, factor) for category, amount in demo.budget.items()}
     adopted_on = add_working_days(date(year, 1, 1), 2)
     for category, amount in lines.items():
         reference = f"demo budget {year}: the area's budget line, scaled by the demo's scale"
@@ -219,7 +223,9 @@ def schedule_finance(
         for code, money in shares.amounts().items()
         if code != responsible
     }
-    subsidies = {code: scaled(euros, factor).split([1] * 12) for code, euros in _STATE_SUBSIDIES}
+    subsidies = {
+        code: scaled(euros, factor).split([1] * 12) for code, euros in demo.state_subsidies
+    }
     for basis in provisional:
         add(working_day(date(year, 2, 16)), phase, "basis", basis)
 
@@ -231,7 +237,7 @@ def schedule_finance(
 
     for month, first in _months(year):
         index, label = month - 1, f"{year}-{month:02d}"
-        for (place, _), amounts in zip(_PREMISES, premises, strict=True):
+        for (place, _), amounts in zip(offices, premises, strict=True):
             rent = f"Rent and service charges, {place}"
             cost(first, "premises", amounts[index], "invoice", f"rent {place} {label}", rent)
         payroll = "Salaries and employer's contributions"
@@ -258,7 +264,7 @@ def schedule_finance(
             what, text = f"ESF+ project funding {label}", "Project funding, instalment"
             revenue(last, amount, "voucher", what, text)
     year_end = date(year, 12, 31)
-    for basis in _bases(year, _BROAD_UNEMPLOYED, date(year, 11, 30)):
+    for basis in _bases(year, demo, demo.unemployed, date(year, 11, 30)):
         add(year_end, phase, "basis", basis)
     for function, person_years in _PERSON_YEARS:
         exact = (Decimal(person_years) * factor).quantize(Decimal("0.1"))
@@ -279,7 +285,7 @@ def closing_days(year: int) -> tuple[date, date]:
 
 def schedule_contracts(agenda: Agenda, contracts: Sequence[ContractSpec], year: int) -> None:
     """Schedule each contract's life: planned four weeks before it starts, tendered and awarded
-    (Omnia in-house, without a tender), concluded, invoiced monthly, ended after the year."""
+    (the in-house entity without a tender), concluded, invoiced monthly, ended after the year."""
     add = agenda.add
     ends, _ = closing_days(year)
     for number, spec in enumerate(contracts, start=1):

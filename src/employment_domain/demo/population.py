@@ -2,9 +2,11 @@
 
 Everything here is drawn from one seeded ``random.Random`` and named by ``uuid5`` ids derived from
 the seed and a counter, so the same seed and scale always give the same population. The shares
-follow docs/domain.md §4 and §7 where that page has a figure (under-25 and 50+ shares,
-Espoo ≈ 97 % of clients, about 40 % long-term unemployed); the rest are demo assumptions, marked
-as such, and none of it is an official statistic.
+follow docs/domain.md §4 and §7 where that page has a figure (under-25 and 50+ shares, about 40 %
+long-term unemployed); the rest are demo assumptions, marked as such, and none of it is an
+official statistic. Where the jobseekers and employers are (municipalities, districts, place
+names) is the area's, given by the caller from its rules folder
+(:class:`~employment_domain.demo.area_data.DemoArea`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from employment_domain.target_groups import add_months, age_on
 from employment_domain.values import BusinessId, business_id_check_digit
 
 __all__ = [
-    "ESPOO",
-    "KAUNIAINEN",
     "DemoError",
     "DemoIds",
     "EmployerProfile",
@@ -38,7 +38,6 @@ __all__ = [
     "working_day",
 ]
 
-ESPOO, KAUNIAINEN = "049", "235"
 #: The Nordic service model (HE 167/2021) came into force on 2.5.2022; the transferred stock's
 #: job searches start no earlier, so one version of the process rules covers their history.
 NORDIC_MODEL_START = date(2022, 5, 2)
@@ -202,18 +201,6 @@ _EDUCATION: tuple[tuple[str, int], ...] = (
     ("doctoral", 1),
     ("unknown", 2),
 )
-#: Relative weights of Espoo's major districts by population (demo assumption); a district the
-#: rulebook lists but this table does not gets weight 5.
-_DISTRICT_WEIGHTS = {
-    "leppavaara": 24,
-    "espoonlahti": 18,
-    "tapiola": 15,
-    "espoon_keskus": 15,
-    "matinkyla": 12,
-    "pohjois_espoo": 5,
-    "kauklahti": 5,
-}
-_KAUNIAINEN_SHARE = 0.03  # ≈ 3 % of the area's clients live in Kauniainen (its population share)
 _UNKNOWN_DISTRICT_SHARE = 0.02  # the district is not recorded for a few clients
 _INTEGRATION_SHARE = 0.30  # of foreign-language speakers, first permit under 3 years ago
 _PARTIALLY_ABLE_SHARE = 0.10
@@ -224,20 +211,13 @@ _STOCK_LONG_SHARE = 0.42
 _MONTH_WEIGHTS = (13, 10, 10, 9, 10, 13, 12, 12, 10, 9, 9, 7)
 
 
+#: The area's weighted municipality codes, and each one's weighted (area name) districts.
+_Places = tuple[tuple[tuple[str, int], ...], Mapping[str, tuple[tuple[str, int], ...]]]
+
+
 def _weighted(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
     values, weights = zip(*table, strict=True)
     return rng.choices(values, weights)[0]
-
-
-def _districts(districts: Mapping[str, tuple[str, ...]]) -> tuple[tuple[str, int], ...]:
-    """(area name, weight) pairs for Espoo, each district's weight shared by its areas."""
-    table: list[tuple[str, int]] = []
-    for key, names in districts.items():
-        for name in names:
-            table.append((name, _DISTRICT_WEIGHTS.get(key, 5)))
-    if not table:
-        raise DemoError("the rulebook lists no districts of Espoo to place jobseekers in")
-    return tuple(table)
 
 
 def _birth_date(rng: random.Random, on: date, low: int, high: int) -> date:
@@ -252,7 +232,7 @@ def _person(
     ids: DemoIds,
     origin: str,
     started_on: date,
-    espoo_areas: tuple[tuple[str, int], ...],
+    places: _Places,
     ages: tuple[int, int] | None = None,
 ) -> Person:
     if ages is None:
@@ -260,13 +240,13 @@ def _person(
     else:
         low, high = ages
     birth = _birth_date(rng, started_on, low, high)
-    if rng.random() < _KAUNIAINEN_SHARE:
-        municipality, district = KAUNIAINEN, "Kauniainen"
+    municipalities, districts = places
+    municipality = _weighted(rng, municipalities)
+    areas = districts[municipality]
+    if len(areas) == 1:  # a municipality that is one district
+        district = areas[0][0]
     else:
-        municipality = ESPOO
-        district = (
-            "unknown" if rng.random() < _UNKNOWN_DISTRICT_SHARE else _weighted(rng, espoo_areas)
-        )
+        district = "unknown" if rng.random() < _UNKNOWN_DISTRICT_SHARE else _weighted(rng, areas)
     tongue = _weighted(rng, _TONGUES)
     permit = None
     if tongue not in ("fi", "sv", "und"):
@@ -313,16 +293,19 @@ def generate_people(
     *,
     year: int,
     volumes: Volumes,
-    espoo_districts: Mapping[str, tuple[str, ...]],
+    municipalities: Sequence[tuple[str, int]],
+    districts: Mapping[str, Sequence[tuple[str, int]]],
     dismissal_registration: tuple[date, date],
 ) -> list[Person]:
     """Every jobseeker of the year: the transferred stock, the new ones, the dismissed.
 
-    ``espoo_districts`` maps each district key of the rulebook to the area names it includes;
-    ``dismissal_registration`` is the first and last day on which the employees dismissed in
-    the structural-change case register (ages drawn so that a third or more are 55+).
+    ``municipalities`` weighs the area's municipality codes among the jobseekers; ``districts``
+    gives each of them (area name, weight) pairs to place its jobseekers in (one pair: the
+    municipality is one district, named so); ``dismissal_registration`` is the first and last
+    day on which the employees dismissed in the structural-change case register (ages drawn so
+    that a third or more are 55+).
     """
-    areas = _districts(espoo_districts)
+    areas: _Places = (tuple(municipalities), {code: tuple(d) for code, d in districts.items()})
     people = [
         _person(rng, ids, "transferred", _stock_start(rng, year), areas)
         for _ in range(volumes.transferred)
@@ -353,19 +336,22 @@ _TRADES: tuple[tuple[str, str, int], ...] = (
     ("Tekniikka", "C", 6),
     ("Koulutus", "P", 3),
 )
-_PLACES = (
-    "Otaniemi", "Keilaniemi", "Tapiola", "Leppävaara", "Matinkylä", "Kivenlahti", "Soukka",
-    "Kilo", "Kera", "Niittykumpu", "Espoonlahti", "Kauklahti", "Nuuksio", "Suvela", "Kaitaa",
-    "Olari", "Lintuvaara", "Westend", "Friisilä", "Grankulla",
-)  # fmt: skip
 _FORMS = (("Oy", 70), ("Oy Ab", 10), ("Ky", 12), ("Tmi", 8))
-_EMPLOYER_MUNICIPALITIES = ((ESPOO, 86), (KAUNIAINEN, 4), ("091", 7), ("092", 3))
 
 
 def generate_employers(
-    rng: random.Random, *, year: int, count: int, taken: set[str]
+    rng: random.Random,
+    *,
+    year: int,
+    count: int,
+    taken: set[str],
+    places: Sequence[str],
+    municipalities: Sequence[tuple[str, int]],
 ) -> list[EmployerProfile]:
     """``count`` employers with valid, distinct business IDs, earliest registration first.
+
+    Each is named after one of the area's ``places`` and registered in one of the weighted
+    ``municipalities`` (neighbours outside the area may be among them).
 
     Two in five were already clients of the TE office and register on the year's first working
     days; the rest come to the area during the year. ``taken`` holds business IDs that must not
@@ -380,7 +366,7 @@ def generate_employers(
         taken.add(business_id.value)
         trade, industry, _ = _weighted(rng, [(t, t[2]) for t in _TRADES])
         form = _weighted(rng, _FORMS)
-        name = f"{rng.choice(_PLACES)} {trade} {form}"
+        name = f"{rng.choice(places)} {trade} {form}"
         if rng.random() < 0.4:
             registered = add_working_days(first_days, rng.randint(0, 6))
         else:
@@ -389,7 +375,7 @@ def generate_employers(
             EmployerProfile(
                 business_id=business_id,
                 name=name,
-                municipality=_weighted(rng, _EMPLOYER_MUNICIPALITIES),
+                municipality=_weighted(rng, municipalities),
                 industry=industry,
                 registered_on=registered,
             )

@@ -5,14 +5,16 @@ One command per act (load, call, save) would replay and write each aggregate hun
 thousands of times; holding the year in memory calls the same aggregate methods and saves each
 week's batch in one atomic save (:class:`~employment_domain.demo.batch.Batch`). Each
 referral's routing facts carry the capacity of the moment: the area's own monthly capacity for
-guidance, Omnia's and the bought contracts' free seats
-(:class:`~employment_domain.demo.accounts.Accounts`), and a partner city's quota.
+guidance, the in-house entity's and the bought contracts' free seats
+(:class:`~employment_domain.demo.accounts.Accounts`), and a partner's quota (the area's
+``demo_partner_seats``). Employer contacts are recorded through the area's employer services
+unit (``area.yaml``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -38,8 +40,6 @@ _IN_HOUSE_SLOTS = {
     "expert_assessment": 25,
     "job_coaching": 8,
 }
-#: Seats a year under the cooperation agreement with Vantaa (demo assumption).
-_PARTNER_SEATS = {"training_try_out": ("vantaa", 60)}
 
 
 class YearRunner:
@@ -53,8 +53,11 @@ class YearRunner:
         year: int,
         scale: float,
         contracts: list[ContractSpec],
+        partner_seats: Mapping[str, tuple[str, int]],
     ) -> None:
         self.area, self.ids, self.year, self.scale = area, ids, year, scale
+        self.partner_seats = dict(partner_seats)
+        self.employer_services_unit = area.area_definition.employer_services_unit
         self.parameters = area.parameters
         self.batch = Batch(area)
         self.accounts = Accounts(area, ids, self.batch, year=year, scale=scale, contracts=contracts)
@@ -64,7 +67,7 @@ class YearRunner:
         self.acts: Counter[str] = Counter()
         self._in_house_used: Counter[tuple[int, str]] = Counter()
         self._partner_left = {
-            kind: round(seats * scale) for kind, (_, seats) in _PARTNER_SEATS.items()
+            kind: round(seats * scale) for kind, (_, seats) in self.partner_seats.items()
         }
         self._municipalities: dict[str, MunicipalityCode] = {}
         self._handlers: dict[str, Callable[..., None]] = {}
@@ -194,18 +197,19 @@ class YearRunner:
         self.accounts.take_seat(decision, day, client_id, referral_id, service_type)
 
     def _capacity(self, day: date, service_type: str) -> RoutingCapacity:
-        """Own capacity this month, Omnia's and the cheapest contract's seats, a partner city."""
-        omnia, bought = self.accounts.offers(day, service_type)
+        """Own capacity this month, the in-house entity's and the cheapest contract's seats, a
+        partner."""
+        entity, bought = self.accounts.offers(day, service_type)
         slots = _IN_HOUSE_SLOTS.get(service_type)
         used = self._in_house_used[(day.month, service_type)]
         own_left = slots is None or used < max(1, round(slots * self.scale))
         partner = "none"
         if self._partner_left.get(service_type, 0) > 0:
-            partner = _PARTNER_SEATS[service_type][0]
+            partner = self.partner_seats[service_type][0]
         return RoutingCapacity(
             in_house_capacity_left=own_left,
             purchase_contract_id=bought,
-            entity_contract_id=omnia,
+            entity_contract_id=entity,
             partner_agreement=partner,
         )
 
@@ -236,7 +240,9 @@ class YearRunner:
         self.batch.touch(employer)
 
     def on_contact(self, day: date, employer_id: UUID, topic: str) -> None:
-        self._employer(employer_id).record_contact(on=day, topic=topic)
+        self._employer(employer_id).record_contact(
+            on=day, topic=topic, unit=self.employer_services_unit
+        )
 
     def on_vacancy(
         self, day: date, employer_id: UUID, vacancy_id: UUID, title: str, place: str, positions: int

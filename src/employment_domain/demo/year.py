@@ -1,4 +1,4 @@
-"""The demo year: a whole year of the Espoo–Kauniainen employment area simulated into a store.
+"""The demo year: a whole year of an employment area simulated into a store.
 
 ``run_demo`` generates the jobseekers, employers, contracts and ledger postings of a year from one
 seed (docs/domain.md §4 for the volumes), transfers the TE office's jobseekers with their
@@ -6,7 +6,11 @@ record, then runs the year day by day through the library's own aggregates and r
 interviews and discussions, referrals routed by the rulebook with capacity facts from the
 contracts (so routing moves on when a contract's seats run out), services, work found, vacancies,
 subsidies, one structural-change case, invoices posted to the ledger, and the year closed and
-split between Espoo and Kauniainen. The same seed and scale always write the same events.
+split between the contracting municipalities. The same seed and scale always write the same
+events. The area is the one whose rules the store was opened with: everything area-specific
+(municipalities, districts, offices, partners, the in-house entity, budget, allocation basis)
+comes from its rules folder (:class:`~employment_domain.demo.area_data.DemoArea`), so the
+packaged rules give a year of Espoo–Kauniainen and another folder a year of that area.
 
 The transferred jobseekers' job searches started before the year (on 2.5.2022 at the earliest,
 when the Nordic service model came into force), with their initial interview and discussions
@@ -28,18 +32,18 @@ import attrs
 
 from employment_domain.area import EmploymentArea
 from employment_domain.demo.accounts import Accounts
+from employment_domain.demo.area_data import DemoArea
 from employment_domain.demo.employers import Dismissal, EmployerScripts
 from employment_domain.demo.finance import (
     CHANGE_SECURITY,
-    CONTRACTS,
     ContractSpec,
     closing_days,
+    contracts,
     provider_business_id,
     schedule_contracts,
     schedule_finance,
 )
 from employment_domain.demo.population import (
-    ESPOO,
     DemoError,
     DemoIds,
     Person,
@@ -50,8 +54,6 @@ from employment_domain.demo.population import (
 )
 from employment_domain.demo.runner import YearRunner, next_monday
 from employment_domain.demo.timeline import Agenda, History, JobseekerScripts, Phase
-from employment_domain.ledgers.records import CostCategory
-from employment_domain.money import Money
 from employment_domain.target_groups import TARGET_GROUPS
 
 __all__ = ["ContractUse", "DemoError", "DemoSummary", "Progress", "run_demo"]
@@ -127,16 +129,6 @@ def _silent(stage: str, done: int, total: int) -> None:
     """The default progress callback: nothing to draw."""
 
 
-def _budget(area: EmploymentArea, year: int) -> dict[str, Money]:
-    """The year's budget lines in force on its first day, by cost category
-    (``rules/parameters/budget.yaml``: the operating expenditure and the support services)."""
-    first = date(year, 1, 1)
-    return {
-        category.value: Money(str(area.parameters.value(f"budget_{category.value}", first)))
-        for category in CostCategory
-    }
-
-
 def _check(area: object, year: object, scale: object, seed: object) -> None:
     if not isinstance(area, EmploymentArea):
         raise DemoError(f"the demo runs in an EmploymentArea, not {area!r}")
@@ -173,7 +165,14 @@ def run_demo(
             f" {start_position} events already"
         )
     drawn = _draw(area, year=year, scale=scale, seed=seed, tell=tell)
-    runner = YearRunner(area, drawn.ids, year=year, scale=scale, contracts=drawn.contracts)
+    runner = YearRunner(
+        area,
+        drawn.ids,
+        year=year,
+        scale=scale,
+        contracts=drawn.contracts,
+        partner_seats=drawn.demo.partner_seats,
+    )
     runner.accounts.open_ledger(working_day(date(year, 1, 1)))
     _transfer(runner, drawn.transferred, tell)
     _run_year(runner, drawn.agenda, tell)
@@ -188,6 +187,7 @@ class _DrawnYear:
     """Everything drawn before the year runs: people, employers, contracts and the agenda."""
 
     ids: DemoIds
+    demo: DemoArea
     people: list[Person]
     employers: int
     entitled: int
@@ -204,25 +204,36 @@ def _draw(
     volumes = Volumes.at(scale)
     tell("population", 0, volumes.transferred + volumes.new + volumes.dismissed)
     parameters = area.parameters
-    taken = {business_id.value for spec in CONTRACTS if (business_id := provider_business_id(spec))}
-    employers = generate_employers(rng, year=year, count=volumes.employers, taken=taken)
+    demo = DemoArea.of(area, year)
+    planned = contracts(demo.in_house_entity)
+    taken = {business_id.value for spec in planned if (business_id := provider_business_id(spec))}
+    employers = generate_employers(
+        rng,
+        year=year,
+        count=volumes.employers,
+        taken=taken,
+        places=demo.employer_places,
+        municipalities=demo.employer_municipalities,
+    )
     case = Dismissal.planned(employers, year)
-    districts = {
-        key: district.includes or (district.name,)
-        for key, district in area.rulebook.districts.items()
-        if district.municipality == ESPOO
-    }
     people = generate_people(
         rng,
         ids,
         year=year,
         volumes=volumes,
-        espoo_districts=districts,
+        municipalities=demo.client_municipalities,
+        districts=demo.districts,
         dismissal_registration=case.registration,
     )
     agenda = Agenda()
     employer_scripts = EmployerScripts(
-        rng, ids, agenda, year=year, parameters=parameters, employers=employers
+        rng,
+        ids,
+        agenda,
+        year=year,
+        parameters=parameters,
+        employers=employers,
+        contact_topics=demo.contact_topics,
     )
     jobseekers = JobseekerScripts(
         rng, ids, agenda, year=year, parameters=parameters, hire=employer_scripts.hire
@@ -246,24 +257,18 @@ def _draw(
         )
         if number % _TRANSFER_BATCH == 0:
             tell("population", number, len(people))
-    contracts = [*CONTRACTS, change_security]
-    schedule_contracts(agenda, contracts, year)
-    schedule_finance(
-        agenda,
-        year=year,
-        scale=scale,
-        weights=area.split_weights(year),
-        budget=_budget(area, year),
-        responsible=area.area_definition.responsible_municipality.code,
-    )
+    specs = [*planned, change_security]
+    schedule_contracts(agenda, specs, year)
+    schedule_finance(agenda, year=year, scale=scale, weights=area.split_weights(year), demo=demo)
     agenda.add(closing_days(year)[1], Phase.FINANCE, "close")
     tell("population", len(people), len(people))
     return _DrawnYear(
         ids=ids,
+        demo=demo,
         people=people,
         employers=len(employers),
         entitled=len(entitled),
-        contracts=contracts,
+        contracts=specs,
         transferred=transferred,
         agenda=agenda,
     )

@@ -7,10 +7,12 @@ catalogs (``locale/<lang>/LC_MESSAGES/employment_domain.po``, compiled to ``.mo`
 has a context (``msgctxt``), so that a column's name and a coded value are translated apart
 (the column ``closed_on`` is "sulkemispäivä", the status ``closed`` is "suljettu"), and the
 official names of services, offices, industries (TOL 2008 sections) and the area have contexts
-of their own. Municipalities take their official Finnish and Swedish names from
-``rules/municipalities.yaml``; a Finnish municipality has no English name of its own, so
-English uses the Finnish one. Numbers, percentages and dates follow the language's
-conventions through Babel (``1 234,5`` and ``12,3 %`` in Finnish and Swedish).
+of their own. An area the catalogs do not name (another area's rules folder) is named by its
+own ``area.yaml``, which :func:`name_area` registers when the folder is read, so its reports
+name it in each language without a catalog entry. Municipalities take their official Finnish
+and Swedish names from ``rules/municipalities.yaml``; a Finnish municipality has no English
+name of its own, so English uses the Finnish one. Numbers, percentages and dates follow the
+language's conventions through Babel (``1 234,5`` and ``12,3 %`` in Finnish and Swedish).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-__all__ = ["LANGUAGES", "Language", "language"]
+__all__ = ["LANGUAGES", "Language", "language", "name_area"]
 
 #: The languages of the reports: English, Finnish, Swedish.
 LANGUAGES = ("en", "fi", "sv")
@@ -33,6 +35,8 @@ _VALUE_CONTEXTS = {
     "industry": "industry",
     "area": "area",
 }
+#: The names of areas read from their rules folders, by area id and language.
+_AREA_NAMES: dict[str, dict[str, str]] = {}
 #: TOL 2008 sections by the first two digits of a numeric industry code (its division).
 _SECTIONS = (
     ("A", 1, 3),
@@ -57,6 +61,12 @@ _SECTIONS = (
     ("T", 97, 98),
     ("U", 99, 99),
 )
+
+
+def name_area(area_id: str, names: dict[str, str]) -> None:
+    """Name the area ``area_id`` in each language as its rules folder does (``names`` by
+    language code), for the reports' ``area`` column where the catalogs have no entry."""
+    _AREA_NAMES[area_id] = dict(names)
 
 
 def language(code: str) -> Language:
@@ -116,6 +126,8 @@ class Language:
         context = _VALUE_CONTEXTS.get(column or "")
         if context is not None and self.has(context, value):
             return self.word(context, value)
+        if context == "area" and self.code in _AREA_NAMES.get(value, {}):
+            return _AREA_NAMES[value][self.code]
         return self.word("value", value)
 
     def has_value(self, value: str, column: str | None = None) -> bool:
@@ -124,6 +136,8 @@ class Language:
         if named is not None and named(value) != value:
             return True
         context = _VALUE_CONTEXTS.get(column or "")
+        if context == "area" and self.code in _AREA_NAMES.get(value, {}):
+            return True
         return (context is not None and self.has(context, value)) or self.has("value", value)
 
     def report(self, name: str) -> str:

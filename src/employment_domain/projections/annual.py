@@ -81,27 +81,33 @@ def render_annual_report(
     year: int,
     anchor: str | None = None,
     lang: str = "en",
+    area: str | None = None,
 ) -> str:
     """The annual report of ``year`` as one HTML document in ``lang`` (en, fi or sv).
 
-    ``anchor`` is the latest integrity anchor (``ea1:<position>:<digest>``), printed as given.
+    ``anchor`` is the latest integrity anchor (``ea1:<position>:<digest>``), printed as given;
+    ``area`` is the area's name in ``lang`` (its ``area.yaml``), printed under the title.
     The projections' tables must exist in the read model (ProjectionError names any missing).
     """
     if lang not in LANGUAGES:
         raise ValueError(f"the annual report is in {', '.join(LANGUAGES)}, not {lang!r}")
     if isinstance(readmodel_or_connection, ReadModel):
         with readmodel_or_connection.connect() as connection:
-            return _render(connection, year, anchor, lang)
-    return _render(readmodel_or_connection, year, anchor, lang)
+            return _render(connection, year, anchor, lang, area)
+    return _render(readmodel_or_connection, year, anchor, lang, area)
 
 
-def _render(connection: Connection, year: int, anchor: str | None, lang: str) -> str:
+def _render(
+    connection: Connection, year: int, anchor: str | None, lang: str, area: str | None
+) -> str:
     _check_built(connection)
     say = Words(lang)
     threshold = threshold_on(date(year, 12, 31))
     intro = say("intro", year=year, threshold=threshold, mark=SUPPRESSED_MARK)
+    title = say("title", year=year)
     sections = [
-        f"<h1>{escape(say('title', year=year))}</h1>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p class=area>{escape(area)}</p>" if area else "",
         f"<p class=note>{escape(intro)}</p>",
         _cost_section(connection, year, say),
         _budget_section(connection, year, say),
@@ -127,7 +133,8 @@ def _render(connection: Connection, year: int, anchor: str | None, lang: str) ->
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(say('title', year=year))}</title><style>{_CSS}</style></head>"
+        f"<title>{escape(f'{title} – {area}' if area else title)}</title>"
+        f"<style>{_CSS}</style></head>"
         f"<body>{''.join(sections)}<p class=note>{escape(legend)}</p></body></html>\n"
     )
 
@@ -330,6 +337,7 @@ _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:24px auto;max-width:1100px;color:#1a1a1a;
 padding:0 16px;line-height:1.4}
 h1{font-size:26px;border-bottom:3px solid #1f5fa8;padding-bottom:6px}
+p.area{font-size:18px;margin-top:-6px;color:#1f5fa8}
 h2{font-size:20px;margin-top:32px;color:#1f5fa8}h3{font-size:16px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
 th,td{border:1px solid #c8c8c8;padding:3px 7px;text-align:left;vertical-align:top}

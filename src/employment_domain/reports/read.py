@@ -341,6 +341,7 @@ def read_annual_report(
 ) -> tuple[int, str]:
     """The annual report of ``year`` (default: the latest ledger year) as one self-contained
     HTML page with the latest anchor, and the year it reports on."""
+    from employment_domain.area_rules import rules_folder
     from employment_domain.audit.seals import latest_anchor
     from employment_domain.projections import projection_named
     from employment_domain.projections.annual import render_annual_report
@@ -356,6 +357,10 @@ def read_annual_report(
                 raise CommandRefusedError("the store has no ledger year to report on; give --year")
             year = int(max(years))
         html = render_annual_report(
-            model, year=year, anchor=None if anchor is None else str(anchor), lang=lang
+            model,
+            year=year,
+            anchor=None if anchor is None else str(anchor),
+            lang=lang,
+            area=rules_folder().area.name(lang),
         )
     return year, html
