@@ -80,7 +80,7 @@ class ContactPlaceError(ContactError):
 
 def _channel(value: object) -> Channel:
     try:
-        return Channel(value)
+        return Channel(value)  # type: ignore[arg-type]  # any value: a bad one is named
     except ValueError:
         known = ", ".join(channel.value for channel in Channel)
         raise UnknownChannelError(f"unknown channel {value!r}; the channels are {known}") from None
@@ -88,7 +88,7 @@ def _channel(value: object) -> Channel:
 
 def _language(value: object) -> ServiceLanguage:
     try:
-        return ServiceLanguage(value)
+        return ServiceLanguage(value)  # type: ignore[arg-type]  # any value: a bad one is named
     except ValueError:
         known = ", ".join(language.value for language in ServiceLanguage)
         raise UnknownServiceLanguageError(

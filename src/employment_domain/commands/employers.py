@@ -213,9 +213,7 @@ class EmployerCommands(AreaCore):
         employer = self.get_employer(employer_id)
         if unit is None:
             unit = self._app.area.employer_services_unit
-        employer.record_contact(
-            on=on, topic=topic, unit=unit, channel=channel, language=language
-        )
+        employer.record_contact(on=on, topic=topic, unit=unit, channel=channel, language=language)
         self._save(employer)
 
     # Queries -----------------------------------------------------------------------------------

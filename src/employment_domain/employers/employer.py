@@ -453,9 +453,7 @@ class Employer(Aggregate):
         self._record_contact(on=day, topic=topic.strip(), unit=unit.strip(), **fields)
 
     @event("ContactRecorded")
-    def _record_contact(
-        self, on: date, topic: str, unit: str, channel: str, language: str
-    ) -> None:
+    def _record_contact(self, on: date, topic: str, unit: str, channel: str, language: str) -> None:
         self.contacts.append(
             {"on": on, "topic": topic, "unit": unit, "channel": channel, "language": language}
         )

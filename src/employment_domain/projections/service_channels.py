@@ -1,4 +1,4 @@
-"""The service-channels projection: contacts by month, place, channel, language (``service-channels``).
+"""The service-channels projection: contacts by month, place, channel and language of service.
 
 The plan (section c) offers lobby service and personal appointments at the offices and
 low-threshold advice at service squares; every contact with a client (initial interview, job
