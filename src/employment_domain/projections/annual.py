@@ -4,9 +4,10 @@
 caught up) and returns an HTML document with inline CSS and inline SVG charts (the cost split,
 the monthly caseload, in-house against purchased services, contacts by channel and language,
 deadline compliance) followed by the tables of every report in its published form, so counts
-under five are hidden and marked as in any published table. It needs no network, no fonts and no JavaScript, so it opens the same in
-any browser, offline, and prints. The integrity anchor, when given, is printed at the end so a
-reader can check the history the figures came from. No table of its own.
+under five are hidden and marked as in any published table. It needs no network, no fonts and
+no JavaScript, so it opens the same in any browser, offline, and prints. The integrity anchor,
+when given, is printed at the end so a reader can check the history the figures came from. No
+table of its own.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from employment_domain.contacts import Channel, ServiceLanguage
+
 from .annual_words import LANGUAGES, Words
 from .budget import Budget
 from .caseload import Caseload
 from .caseload_groups import CaseloadGroups
-from employment_domain.contacts import Channel, ServiceLanguage
-
 from .charts import PALETTE, SUPPRESSED_MARK, Series, horizontal_bars, vertical_bars
 from .cost_split import CostSplit
 from .deadlines import ACTS, Deadlines
