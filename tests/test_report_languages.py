@@ -32,6 +32,7 @@ LOCALE = Path(__file__).resolve().parents[1] / "src" / "employment_domain" / "i1
 #: Each report with every breakdown it has.
 BREAKDOWNS = {"budget": ["month", "year"], "routing": ["rule", "production"]}
 BREAKDOWNS["structural-change"] = ["case", "service"]
+BREAKDOWNS["service-channels"] = ["month", "year"]
 #: Columns whose values are not words of the library: identifiers (UUIDs, rule ids, which the
 #: rule files and `rules explain` know them by), free text as it was recorded (a procurement's
 #: title), and source references quoted as the rule files give them (which issue 18, item 6

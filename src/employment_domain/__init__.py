@@ -29,6 +29,15 @@ from employment_domain.clients.client import (
 )
 from employment_domain.commands.clients import ClientImportError
 from employment_domain.commands.routing import DecisionCheck, RoutingCapacity
+from employment_domain.contacts import (
+    Channel,
+    ContactError,
+    ContactPlaceError,
+    ServiceContact,
+    ServiceLanguage,
+    UnknownChannelError,
+    UnknownServiceLanguageError,
+)
 from employment_domain.decisions import Decision, DecisionError, Route
 from employment_domain.demo.year import DemoSummary, run_demo
 from employment_domain.employers.employer import (
@@ -147,11 +156,14 @@ __all__ = [
     "BusinessId",
     "BusinessIdError",
     "CapacityError",
+    "Channel",
     "Client",
     "ClientError",
     "ClientImportError",
     "ConcurrentUpdateError",
     "ContactDetails",
+    "ContactError",
+    "ContactPlaceError",
     "ContractEndedError",
     "CostCategory",
     "CostSplit",
@@ -225,12 +237,16 @@ __all__ = [
     "Rulebook",
     "RulebookFileError",
     "RulebookVersionNotFoundError",
+    "ServiceContact",
+    "ServiceLanguage",
     "SplitWeights",
     "StoreError",
     "StoreNotInitialisedError",
     "SubsidyError",
+    "UnknownChannelError",
     "UnknownMunicipalityError",
     "UnknownParameterError",
+    "UnknownServiceLanguageError",
     "VacancyError",
     "VacancyOverfilledError",
     "ValueCapError",

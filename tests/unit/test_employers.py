@@ -532,8 +532,20 @@ def test_contacts_through_business_espoo_are_recorded(
         employer_id, on=date(2025, 3, 4), topic="change_security", unit="helsinki_cooperation"
     )
     assert area.employer_state(employer_id)["contacts"] == [
-        {"on": "2025-03-03", "topic": "recruitment", "unit": "business_espoo"},
-        {"on": "2025-03-04", "topic": "change_security", "unit": "helsinki_cooperation"},
+        {
+            "on": "2025-03-03",
+            "topic": "recruitment",
+            "unit": "business_espoo",
+            "channel": "unknown",
+            "language": "unknown",
+        },
+        {
+            "on": "2025-03-04",
+            "topic": "change_security",
+            "unit": "helsinki_cooperation",
+            "channel": "unknown",
+            "language": "unknown",
+        },
     ]
     with refused(area, EmployerError, "topic"):
         area.record_employer_contact(employer_id, on=date(2025, 3, 4), topic="")

@@ -263,6 +263,8 @@ def test_every_report_is_registered_under_its_stable_name() -> None:
         "outcomes",
         "procurement",
         "structural-change",
+        "service-channels",
+        "staff",
     ]
 
 

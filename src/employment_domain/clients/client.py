@@ -51,6 +51,7 @@ from employment_domain.clients.records import (
     upcast_started_v1_v2,
 )
 from employment_domain.clients.state import ClientState
+from employment_domain.contacts import ServiceContact, contact_fields, upcast_contact_v1_v2
 from employment_domain.decisions import Decision
 from employment_domain.parameters import Parameters
 from employment_domain.target_groups import UNKNOWN_LANGUAGE, add_months
@@ -237,8 +238,10 @@ class Client(ClientState, Aggregate):
 
     # The statutory process ---------------------------------------------------------------------
 
-    def hold_initial_interview(self, *, on: date) -> None:
-        """Record the initial interview of the current job search."""
+    def hold_initial_interview(self, *, on: date, contact: ServiceContact | None = None) -> None:
+        """Record the initial interview of the current job search and its service contact
+        (channel, place, language; ``unknown`` when none is given)."""
+        fields = contact_fields(contact)
         day = self._check_active(on, "an initial interview")
         current = self.job_search
         if not current.interview_required:
@@ -252,10 +255,10 @@ class Client(ClientState, Aggregate):
                 f" {current.initial_interview_on}"
             )
         self._check_in_order(day, "an initial interview")
-        self._hold_initial_interview(on=day)
+        self._hold_initial_interview(on=day, **fields)
 
     @event("InitialInterviewHeld")
-    def _hold_initial_interview(self, on: date) -> None:
+    def _hold_initial_interview(self, on: date, channel: str, place: str, language: str) -> None:
         self.job_search.initial_interview_on = on
         self.job_search.last_act_on = on
 
@@ -298,8 +301,11 @@ class Client(ClientState, Aggregate):
         current.applications_per_month = applications_per_month
         current.last_act_on = on
 
-    def hold_job_search_discussion(self, *, on: date) -> None:
+    def hold_job_search_discussion(
+        self, *, on: date, contact: ServiceContact | None = None
+    ) -> None:
         """Record a job search discussion; the next one is due three months later."""
+        fields = contact_fields(contact)
         day = self._check_active(on, "a job search discussion")
         current = self.job_search
         if current.interview_required and current.initial_interview_on is None:
@@ -307,21 +313,28 @@ class Client(ClientState, Aggregate):
                 f"a job search discussion on {day} before the initial interview"
             )
         self._check_in_order(day, "a job search discussion")
-        self._hold_job_search_discussion(on=day)
+        self._hold_job_search_discussion(on=day, **fields)
 
     @event("JobSearchDiscussionHeld")
-    def _hold_job_search_discussion(self, on: date) -> None:
+    def _hold_job_search_discussion(
+        self, on: date, channel: str, place: str, language: str
+    ) -> None:
         self.job_search.discussions.append(on)
         self.job_search.last_act_on = on
 
-    def hold_supplementary_discussion(self, *, on: date) -> None:
+    def hold_supplementary_discussion(
+        self, *, on: date, contact: ServiceContact | None = None
+    ) -> None:
         """Record a supplementary discussion; it does not move the statutory deadlines."""
+        fields = contact_fields(contact)
         day = self._check_active(on, "a supplementary discussion")
         self._check_in_order(day, "a supplementary discussion")
-        self._hold_supplementary_discussion(on=day)
+        self._hold_supplementary_discussion(on=day, **fields)
 
     @event("SupplementaryDiscussionHeld")
-    def _hold_supplementary_discussion(self, on: date) -> None:
+    def _hold_supplementary_discussion(
+        self, on: date, channel: str, place: str, language: str
+    ) -> None:
         self.job_search.supplementary_discussions.append(on)
         self.job_search.last_act_on = on
 
@@ -464,6 +477,15 @@ for _event, _upcast in (
 ):
     _event.class_version = 2
     _event.upcast_v1_v2 = staticmethod(_upcast)
+
+# Contacts recorded before their channel was read as channel, place and language "unknown".
+for _event in (
+    Client.InitialInterviewHeld,  # type: ignore[attr-defined]
+    Client.JobSearchDiscussionHeld,  # type: ignore[attr-defined]
+    Client.SupplementaryDiscussionHeld,  # type: ignore[attr-defined]
+):
+    _event.class_version = 2
+    _event.upcast_v1_v2 = staticmethod(upcast_contact_v1_v2)
 
 # Events stored by release 0.1.0 name this module by its old path.
 moved("employment_domain.clients", Client)

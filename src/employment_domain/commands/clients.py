@@ -14,6 +14,7 @@ import attrs
 from employment_domain.clients.client import Client
 from employment_domain.clients.records import UNKNOWN_DISTRICT, Deadline
 from employment_domain.commands.contract import check_arguments
+from employment_domain.contacts import ServiceContact
 from employment_domain.decisions import Decision
 from employment_domain.employers.employer import Employer
 from employment_domain.errors import EmploymentDomainError
@@ -184,10 +185,13 @@ class ClientCommands(AreaCore):
             client.change_facts(on=on, **changed)
         self._save(client)
 
-    def hold_initial_interview(self, client_id: UUID, *, on: date) -> None:
-        """Record the initial interview of the client's current job search."""
+    def hold_initial_interview(
+        self, client_id: UUID, *, on: date, contact: ServiceContact | None = None
+    ) -> None:
+        """Record the initial interview of the client's current job search, with its service
+        contact (channel, office or place, language of service)."""
         client = self.get_client(client_id)
-        client.hold_initial_interview(on=on)
+        client.hold_initial_interview(on=on, contact=contact)
         self._save(client)
 
     def agree_plan(
@@ -208,16 +212,20 @@ class ClientCommands(AreaCore):
         )
         self._save(client)
 
-    def hold_job_search_discussion(self, client_id: UUID, *, on: date) -> None:
+    def hold_job_search_discussion(
+        self, client_id: UUID, *, on: date, contact: ServiceContact | None = None
+    ) -> None:
         """Record a job search discussion."""
         client = self.get_client(client_id)
-        client.hold_job_search_discussion(on=on)
+        client.hold_job_search_discussion(on=on, contact=contact)
         self._save(client)
 
-    def hold_supplementary_discussion(self, client_id: UUID, *, on: date) -> None:
+    def hold_supplementary_discussion(
+        self, client_id: UUID, *, on: date, contact: ServiceContact | None = None
+    ) -> None:
         """Record a supplementary job search discussion."""
         client = self.get_client(client_id)
-        client.hold_supplementary_discussion(on=on)
+        client.hold_supplementary_discussion(on=on, contact=contact)
         self._save(client)
 
     def refer_to_service(

@@ -198,14 +198,22 @@ class EmployerCommands(AreaCore):
         self._save(employer)
 
     def record_employer_contact(
-        self, employer_id: UUID, *, on: date, topic: str, unit: str | None = None
+        self,
+        employer_id: UUID,
+        *,
+        on: date,
+        topic: str,
+        unit: str | None = None,
+        channel: str | None = None,
+        language: str | None = None,
     ) -> None:
         """Record a contact with the employer, through the area's employer services unit
-        (its ``area.yaml``: Business Espoo in Espoo–Kauniainen) unless ``unit`` says."""
+        (its ``area.yaml``: Business Espoo in Espoo–Kauniainen) unless ``unit`` says, with its
+        channel and language of service (``employment_domain.contacts``)."""
         employer = self.get_employer(employer_id)
         if unit is None:
             unit = self._app.area.employer_services_unit
-        employer.record_contact(on=on, topic=topic, unit=unit)
+        employer.record_contact(on=on, topic=topic, unit=unit, channel=channel, language=language)
         self._save(employer)
 
     # Queries -----------------------------------------------------------------------------------

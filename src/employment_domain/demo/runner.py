@@ -22,9 +22,11 @@ from uuid import UUID
 from employment_domain.area import EmploymentArea
 from employment_domain.clients.client import Client
 from employment_domain.commands.routing import RoutingCapacity
+from employment_domain.contacts import ServiceContact
 from employment_domain.decisions import Route
 from employment_domain.demo.accounts import Accounts
 from employment_domain.demo.batch import Batch
+from employment_domain.demo.channels import client_contact, employer_contact, office_of
 from employment_domain.demo.finance import ContractSpec
 from employment_domain.demo.population import DemoIds, EmployerProfile, Person
 from employment_domain.employers.employer import Employer
@@ -119,8 +121,16 @@ class YearRunner:
     def on_start(self, day: date, person: Person) -> None:
         self.new_client(person)
 
+    def contact(self, kind: str, client: Client, day: date) -> ServiceContact:
+        """The channel, office and language of a contact with ``client`` (demo.channels)."""
+        office = office_of(self.area.rulebook, client.district, str(client.municipality))
+        return client_contact(
+            kind, client.id, day, office=office, mother_tongue=client.mother_tongue
+        )
+
     def on_interview(self, day: date, client_id: UUID) -> None:
-        self._client(client_id).hold_initial_interview(on=day)
+        client = self._client(client_id)
+        client.hold_initial_interview(on=day, contact=self.contact("interview", client, day))
 
     def on_plan(self, day: date, client_id: UUID) -> None:
         client = self._client(client_id)
@@ -138,10 +148,13 @@ class YearRunner:
         )
 
     def on_discussion(self, day: date, client_id: UUID) -> None:
-        self._client(client_id).hold_job_search_discussion(on=day)
+        client = self._client(client_id)
+        client.hold_job_search_discussion(on=day, contact=self.contact("discussion", client, day))
 
     def on_supplementary(self, day: date, client_id: UUID) -> None:
-        self._client(client_id).hold_supplementary_discussion(on=day)
+        client = self._client(client_id)
+        contact = self.contact("supplementary", client, day)
+        client.hold_supplementary_discussion(on=day, contact=contact)
 
     def on_start_service(self, day: date, client_id: UUID, referral_id: UUID) -> None:
         self._client(client_id).start_service(referral_id, on=day)
@@ -240,8 +253,13 @@ class YearRunner:
         self.batch.touch(employer)
 
     def on_contact(self, day: date, employer_id: UUID, topic: str) -> None:
+        channel, language = employer_contact(employer_id, day)
         self._employer(employer_id).record_contact(
-            on=day, topic=topic, unit=self.employer_services_unit
+            on=day,
+            topic=topic,
+            unit=self.employer_services_unit,
+            channel=channel,
+            language=language,
         )
 
     def on_vacancy(

@@ -285,9 +285,10 @@ def _transfer(
         client = runner.new_client(person)
         for kind, day in record:
             if kind == "interview":
-                client.hold_initial_interview(on=day)
+                client.hold_initial_interview(on=day, contact=runner.contact(kind, client, day))
             elif kind == "discussion":
-                client.hold_job_search_discussion(on=day)
+                contact = runner.contact(kind, client, day)
+                client.hold_job_search_discussion(on=day, contact=contact)
             elif history.employment_id is not None:
                 client.record_employment(
                     on=day,

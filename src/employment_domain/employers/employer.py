@@ -5,7 +5,9 @@ employer in the area, and registering it twice is refused. Every event carries t
 (``on``) of the act it records. Outcomes that depend on dated parameters (who is entitled to
 change-security training, whether dismissals open a structural-change case) are decided when the
 command runs and recorded in the events, so replaying history never re-reads parameters. The
-records, errors and checks live in ``employment_domain.employers.records``.
+records, errors and checks live in ``employment_domain.employers.records``. An event class must
+stay nested in ``Employer``, since its stored topic names it, so this module is one concept (the
+employer's events) even where it runs past 450 lines.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from employment_domain.contacts import UNKNOWN, Channel, ServiceContact, ServiceLanguage
 from employment_domain.employers.records import (
     EMPLOYER_NAMESPACE,
     SUBSIDY_KINDS,
@@ -426,18 +429,44 @@ class Employer(Aggregate):
 
     # Contacts ----------------------------------------------------------------------------------
 
-    def record_contact(self, *, on: date, topic: str, unit: str = "business_espoo") -> None:
-        """Record a contact with the employer (through Business Espoo by default) and its topic."""
+    def record_contact(
+        self,
+        *,
+        on: date,
+        topic: str,
+        unit: str = "business_espoo",
+        channel: Channel | str | None = None,
+        language: ServiceLanguage | str | None = None,
+    ) -> None:
+        """Record a contact with the employer (through Business Espoo by default), its topic,
+        and its channel and language of service; the unit is the contact's place. A contact
+        given neither channel nor language records both as ``unknown``, as older contacts
+        read; one given either must give both."""
         day = self._check_registered(on, "a contact")
         for what, value in (("topic", topic), ("unit", unit)):
             if not isinstance(value, str) or not value.strip():
                 raise EmployerError(f"a contact needs a {what}: {value!r}")
-        self._record_contact(on=day, topic=topic.strip(), unit=unit.strip())
+        fields = {"channel": UNKNOWN, "language": UNKNOWN}
+        if channel is not None or language is not None:
+            contact = ServiceContact(channel, unit, language)
+            fields = {"channel": contact.channel.value, "language": contact.language.value}
+        self._record_contact(on=day, topic=topic.strip(), unit=unit.strip(), **fields)
 
     @event("ContactRecorded")
-    def _record_contact(self, on: date, topic: str, unit: str) -> None:
-        self.contacts.append({"on": on, "topic": topic, "unit": unit})
+    def _record_contact(self, on: date, topic: str, unit: str, channel: str, language: str) -> None:
+        self.contacts.append(
+            {"on": on, "topic": topic, "unit": unit, "channel": channel, "language": language}
+        )
 
+
+def _upcast_contact_v1_v2(state: dict[str, Any]) -> None:
+    """An employer contact stored before channels were: channel and language ``unknown``."""
+    state.setdefault("channel", UNKNOWN)
+    state.setdefault("language", UNKNOWN)
+
+
+Employer.ContactRecorded.class_version = 2  # type: ignore[attr-defined]
+Employer.ContactRecorded.upcast_v1_v2 = staticmethod(_upcast_contact_v1_v2)  # type: ignore[attr-defined]
 
 # Events stored by release 0.1.0 name this module by its old path.
 moved("employment_domain.employers", Employer)

@@ -32,6 +32,7 @@ _DOMAIN = "employment_domain"
 _VALUE_CONTEXTS = {
     "service_type": "service",
     "office": "office",
+    "place": "office",
     "industry": "industry",
     "area": "area",
 }

@@ -2,11 +2,12 @@
 
 :func:`render_annual_report` reads the report projections' tables (the read model must hold them,
 caught up) and returns an HTML document with inline CSS and inline SVG charts (the cost split,
-the monthly caseload, in-house against purchased services, deadline compliance) followed by the
-tables of every report in its published form, so counts under five are hidden and marked as in
-any published table. It needs no network, no fonts and no JavaScript, so it opens the same in
-any browser, offline, and prints. The integrity anchor, when given, is printed at the end so a
-reader can check the history the figures came from. No table of its own.
+the monthly caseload, in-house against purchased services, contacts by channel and language,
+deadline compliance) followed by the tables of every report in its published form, so counts
+under five are hidden and marked as in any published table. It needs no network, no fonts and
+no JavaScript, so it opens the same in any browser, offline, and prints. The integrity anchor,
+when given, is printed at the end so a reader can check the history the figures came from. No
+table of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from html import escape
 from typing import Any
 
 from sqlalchemy import Connection
+
+from employment_domain.contacts import Channel, ServiceLanguage
 
 from .annual_words import LANGUAGES, Words
 from .budget import Budget
@@ -33,6 +36,8 @@ from .projection import ProjectionError
 from .readmodel import ReadModel
 from .reports import PROJECTIONS
 from .routing import PRODUCTION, Routing
+from .service_channels import ServiceChannels
+from .staff import Staff
 from .structural_change import StructuralChange
 from .suppression import MARKER, threshold_on
 
@@ -48,6 +53,14 @@ _COST_COLUMNS = (
     "advances",
     "settlement",
     "state_subsidies",
+)
+_CHANNEL_COLUMNS = ("party", "place", "channel", "language", "contacts")
+_STAFF_COLUMNS = (
+    "customer_service",
+    "support_services",
+    "total",
+    "customer_service_percent",
+    "customer_service_majority",
 )
 _PROCUREMENT_COLUMNS = (
     "service_type",
@@ -113,6 +126,8 @@ def _render(
         _budget_section(connection, year, say),
         _caseload_section(connection, year, say),
         _production_section(connection, year, say),
+        _channels_section(connection, year, say),
+        _table_section(say, "staff", Staff.report(connection, year=year), _STAFF_COLUMNS),
         _deadlines_section(connection, year, say),
         _outcomes_section(connection, year, say),
         _table_section(
@@ -273,6 +288,33 @@ def _production_section(connection: Connection, year: int, say: Words) -> str:
         f"<h3>{escape(say('rules'))}</h3>",
         _table(say, rules, rule_columns),
     )
+
+
+def _channels_section(connection: Connection, year: int, say: Words) -> str:
+    """Contacts by channel and language of service (the bars add up the counts the published
+    table shows, so a hidden count is in neither), and the table by place."""
+    rows = ServiceChannels.report(connection, year=year, by="year", published=True)
+    channels = [channel.value for channel in Channel]
+    languages = [language.value for language in ServiceLanguage]
+    shown: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if isinstance(row["contacts"], int):
+            key = (row["channel"], row["language"])
+            shown[key] = shown.get(key, 0) + row["contacts"]
+    chart = horizontal_bars(
+        say("channels_chart"),
+        [say.value(channel, "channel") for channel in channels],
+        [
+            Series(
+                say.value(language, "language"),
+                PALETTE[index],
+                [shown.get((channel, language), 0) for channel in channels],
+            )
+            for index, language in enumerate(languages)
+        ],
+        number=say.number,
+    )
+    return _section(say, "channels", chart, _table(say, rows, _CHANNEL_COLUMNS))
 
 
 def _deadlines_section(connection: Connection, year: int, say: Words) -> str:

@@ -15,6 +15,8 @@ from .outcomes import Outcomes
 from .procurement import Procurements
 from .projection import Projection, ProjectionError
 from .routing import Routing
+from .service_channels import ServiceChannels
+from .staff import Staff
 from .structural_change import StructuralChange
 
 __all__ = ["PROJECTIONS", "all_projections", "projection_named"]
@@ -30,6 +32,8 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Outcomes,
     Procurements,
     StructuralChange,
+    ServiceChannels,
+    Staff,
 )
 
 

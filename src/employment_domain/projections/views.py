@@ -148,6 +148,13 @@ FROM {sql.table("rm_routing_decisions")}
 GROUP BY {sql.month("day")}, service_type, route, rule_id"""
 
 
+def _service_channels(sql: _Sql) -> str:
+    return f"""
+SELECT {sql.month("day")} AS month, party, place, channel, language, SUM(contacts) AS contacts
+FROM {sql.table("rm_service_contacts")}
+GROUP BY {sql.month("day")}, party, place, channel, language"""
+
+
 def _procurement(sql: _Sql) -> str:
     flows = ", ".join(
         f"SUM({sql.cents(name)}) AS {name}" for name in ("invoiced", "approved", "rejected")
@@ -283,6 +290,21 @@ VIEWS: tuple[View, ...] = (
             ViewColumn("referrals", "integer", "referrals decided so"),
         ),
         _routing,
+    ),
+    View(
+        "rv_service_channels",
+        "service-channels",
+        "Contacts per month, party, office or place, channel and language of service (the"
+        " service-channels report).",
+        (
+            _MONTH,
+            ViewColumn("party", "text", "client or employer"),
+            ViewColumn("place", "text", "the office or place of the contact"),
+            ViewColumn("channel", "text", "lobby, appointment, remote, e_service, service_square"),
+            ViewColumn("language", "text", "the language of service: finnish, swedish, english"),
+            ViewColumn("contacts", "integer", "contacts made so"),
+        ),
+        _service_channels,
     ),
     View(
         "rv_procurement_contracts",

@@ -58,6 +58,8 @@ STABLE_REPORT_NAMES = (
     "outcomes",
     "procurement",
     "structural-change",
+    "service-channels",
+    "staff",
 )
 
 #: Where a reader's notes go (a read model that could not be written, so built in memory).
