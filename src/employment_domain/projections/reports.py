@@ -12,6 +12,7 @@ from .caseload_groups import CaseloadGroups
 from .cost_split import CostSplit
 from .deadlines import Deadlines
 from .outcomes import Outcomes
+from .partners import Partners
 from .procurement import Procurements
 from .projection import Projection, ProjectionError
 from .routing import Routing
@@ -30,6 +31,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Outcomes,
     Procurements,
     StructuralChange,
+    Partners,
 )
 
 

@@ -58,6 +58,7 @@ STABLE_REPORT_NAMES = (
     "outcomes",
     "procurement",
     "structural-change",
+    "partners",
 )
 
 #: Where a reader's notes go (a read model that could not be written, so built in memory).
