@@ -7,9 +7,9 @@ its employer services), ``parameters/`` (dated values: the contracting municipal
 split, the budget, deadlines), ``routing/`` (facts, districts and offices, partners, rules) and
 ``tests/`` (the rule scenarios). ``area.yaml`` also lists the area's partners (the region's other
 municipalities and employment areas) and its dated cooperation agreements, each saying which
-services it covers, so that routing and the ``partners`` report read them as data. The packaged folder is Espoo–Kauniainen's; another area's folder
-is chosen with ``--rules DIR`` on the command line, ``EMPLOYMENT_AREA_RULES`` in the environment,
-or ``EmploymentArea(db, rules=DIR)``.
+services it covers, so that routing and the ``partners`` report read them as data. The packaged
+folder is Espoo–Kauniainen's; another area's folder is chosen with ``--rules DIR`` on the
+command line, ``EMPLOYMENT_AREA_RULES`` in the environment, or ``EmploymentArea(db, rules=DIR)``.
 
 A folder of release 0.2.0 had no ``area.yaml``; it is still read (its area is then the packaged
 one, the only area that release knew), so that the rule folders and stores of that release keep
