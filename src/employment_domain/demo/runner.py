@@ -69,7 +69,9 @@ class YearRunner:
         self.routes: Counter[str] = Counter()
         self.acts: Counter[str] = Counter()
         self._in_house_used: Counter[tuple[int, str]] = Counter()
-        self._partner_left = {key: round(seats * scale) for key, seats in _PARTNER_SEATS.items()}
+        self._partner_left = {
+            key: max(1, round(seats * scale)) for key, seats in _PARTNER_SEATS.items()
+        }
         self._municipalities: dict[str, MunicipalityCode] = {}
         self._handlers: dict[str, Callable[..., None]] = {}
         for handler in (self, self.accounts):
