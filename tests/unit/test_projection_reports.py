@@ -262,6 +262,7 @@ def test_every_report_is_registered_under_its_stable_name() -> None:
         "outcomes",
         "procurement",
         "structural-change",
+        "partners",
     ]
 
 
