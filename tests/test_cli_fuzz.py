@@ -197,6 +197,7 @@ report_names = _mostly(
             "outcomes",
             "procurement",
             "structural-change",
+            "partners",
             "annual",
         ]
     ),

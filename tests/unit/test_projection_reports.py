@@ -265,6 +265,8 @@ def test_every_report_is_registered_under_its_stable_name() -> None:
         "structural-change",
         "service-channels",
         "staff",
+
+        "partners",
     ]
 
 

@@ -170,7 +170,13 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
         capacity: RoutingCapacity | None = None,
     ) -> dict[str, Any]:
         """The routing facts of :meth:`routing_facts` for a client already loaded or in memory
-        (a bulk simulation holds its clients and saves them in batches)."""
+        (a bulk simulation holds its clients and saves them in batches).
+
+        A partner named in ``capacity`` must have a cooperation agreement in the area's file that
+        covers the service on ``on``; otherwise :class:`CooperationAgreementError` is raised and
+        nothing is recorded."""
+        offered = capacity or RoutingCapacity()
+        self.area_definition.check_partner(offered.partner_agreement, service_type, on)
         groups = client.target_groups(on, self.parameters)
         municipality = client.municipality.code
         facts: dict[str, Any] = {
@@ -180,7 +186,7 @@ class RoutingCommands(ClientCommands, ProcurementCommands):
             "needs_multi_agency_service": client.needs_multi_agency_service,
             "municipality": municipality,
             "district": self.rulebook.district_key(client.district, municipality),
-            **(capacity or RoutingCapacity()).facts(),
+            **offered.facts(),
         }
         if authority_task is None:
             authority_task = self.rulebook.forced_authority_task(facts)

@@ -42,6 +42,14 @@ _IN_HOUSE_SLOTS = {
     "expert_assessment": 25,
     "job_coaching": 8,
 }
+#: Seats a year with each partner for each service, used while the partner's cooperation
+#: agreement (the area file's) covers the service (demo assumption).
+_PARTNER_SEATS = {
+    ("vantaa", "training_try_out"): 60,
+    ("vantaa", "work_try_out"): 40,
+    ("helsinki", "work_try_out"): 100,
+    ("helsinki", "training_try_out"): 40,
+}
 
 
 class YearRunner:
@@ -69,8 +77,11 @@ class YearRunner:
         self.acts: Counter[str] = Counter()
         self._in_house_used: Counter[tuple[int, str]] = Counter()
         self._partner_left = {
-            kind: round(seats * scale) for kind, (_, seats) in self.partner_seats.items()
+            (partner, kind): max(1, round(seats * scale))
+            for kind, (partner, seats) in self.partner_seats.items()
         }
+        for key, seats in _PARTNER_SEATS.items():
+            self._partner_left.setdefault(key, max(1, round(seats * scale)))
         self._municipalities: dict[str, MunicipalityCode] = {}
         self._handlers: dict[str, Callable[..., None]] = {}
         for handler in (self, self.accounts):
@@ -205,8 +216,10 @@ class YearRunner:
         self.routes[decision.route.value] += 1
         if capacity.in_house_capacity_left and decision.route is Route.IN_HOUSE:
             self._in_house_used[(day.month, service_type)] += 1
-        if decision.route is Route.PARTNER and service_type in self._partner_left:
-            self._partner_left[service_type] -= 1
+        if decision.route is Route.PARTNER:
+            key = (str(decision.facts.get("partner_agreement")), service_type)
+            if key in self._partner_left:
+                self._partner_left[key] -= 1
         self.accounts.take_seat(decision, day, client_id, referral_id, service_type)
 
     def _capacity(self, day: date, service_type: str) -> RoutingCapacity:
@@ -216,15 +229,25 @@ class YearRunner:
         slots = _IN_HOUSE_SLOTS.get(service_type)
         used = self._in_house_used[(day.month, service_type)]
         own_left = slots is None or used < max(1, round(slots * self.scale))
-        partner = "none"
-        if self._partner_left.get(service_type, 0) > 0:
-            partner = self.partner_seats[service_type][0]
+        partner = self._partner_in_force(service_type, day)
         return RoutingCapacity(
             in_house_capacity_left=own_left,
             purchase_contract_id=bought,
             entity_contract_id=entity,
             partner_agreement=partner,
         )
+
+    def _partner_in_force(self, service_type: str, day: date) -> str:
+        """The first partner whose cooperation agreement (the area file's) covers the service
+        on ``day`` and who has seats left; ``none`` when there is none."""
+        definition = self.area.area_definition
+        if not definition.agreements:  # an area file without agreements: the demo's own seats
+            partner, _ = self.partner_seats.get(service_type, ("none", 0))
+            return partner if self._partner_left.get((partner, service_type), 0) > 0 else "none"
+        for partner in definition.partners_for(service_type, day):
+            if self._partner_left.get((partner, service_type), 0) > 0:
+                return partner
+        return "none"
 
     def _facts(
         self, client: Client, day: date, service_type: str, capacity: RoutingCapacity

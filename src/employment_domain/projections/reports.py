@@ -12,6 +12,7 @@ from .caseload_groups import CaseloadGroups
 from .cost_split import CostSplit
 from .deadlines import Deadlines
 from .outcomes import Outcomes
+from .partners import Partners
 from .procurement import Procurements
 from .projection import Projection, ProjectionError
 from .routing import Routing
@@ -34,6 +35,8 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     StructuralChange,
     ServiceChannels,
     Staff,
+
+    Partners,
 )
 
 

@@ -36,6 +36,7 @@ PUBLISHED_FORMS: tuple[tuple[str, str | None], ...] = (
     ("procurement", None),
     ("structural-change", "case"),
     ("structural-change", "service"),
+    ("partners", None),
 )
 
 

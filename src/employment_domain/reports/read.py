@@ -60,6 +60,8 @@ STABLE_REPORT_NAMES = (
     "structural-change",
     "service-channels",
     "staff",
+
+    "partners",
 )
 
 #: Where a reader's notes go (a read model that could not be written, so built in memory).
