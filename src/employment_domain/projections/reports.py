@@ -11,6 +11,7 @@ from .caseload import Caseload
 from .caseload_groups import CaseloadGroups
 from .cost_split import CostSplit
 from .deadlines import Deadlines
+from .effectiveness import Effectiveness
 from .outcomes import Outcomes
 from .procurement import Procurements
 from .projection import Projection, ProjectionError
@@ -28,6 +29,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Routing,
     Deadlines,
     Outcomes,
+    Effectiveness,
     Procurements,
     StructuralChange,
 )
