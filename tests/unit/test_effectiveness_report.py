@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from sqlalchemy import text
 
 from employment_domain import Decision, EmploymentArea, MasterKey
 from employment_domain.cli.main import main
@@ -62,7 +63,7 @@ def build(area: EmploymentArea) -> None:
             birth_date=birth,
             mother_tongue="fi",
             education_level="basic",
-        )  # fmt: skip
+        )
         for name, birth in born.items()
     }
     year = Period(date(2025, 2, 1), date(2026, 1, 1))
@@ -145,8 +146,9 @@ def test_each_stratum_sets_in_house_against_purchased_services_with_employment_a
         # Y and Z purchased: both started; Z completed, Y interrupted; only Y observed (15.4.
         # + 3 and + 6 months are past) and employed within 6 months, 108 days after; two
         # participants at 450.00 each.
-        row("all", "30-54", "purchased", 3, 2, 2, 1, 1, 1, 0, 1, 1, 2, median="108",
-            euros="450.00"),  # fmt: skip
+        row(
+            "all", "30-54", "purchased", 3, 2, 2, 1, 1, 1, 0, 1, 1, 2, median="108", euros="450.00"
+        ),
         # W is young by both age limits (under 30 and under 25); nobody else is in a group.
         row("young", "0-24", "in_house", 1, 1, 0, 0, 1, 1, 0, 1, 0, 0),
         row("young_statistics", "0-24", "in_house", 1, 1, 0, 0, 1, 1, 0, 1, 0, 0),
@@ -211,3 +213,18 @@ def test_the_demo_s_effectiveness_rows_are_the_same_caught_up_and_rebuilt(tmp_pa
         beside.close()
     assert live and live == rebuilt
     assert len(live) == len(shown)
+
+
+def test_the_bi_view_counts_referrals_and_how_their_services_went_by_month_and_route(
+    read_model: ReadModel,
+) -> None:
+    with read_model.connect() as connection:
+        rows = connection.execute(
+            text("SELECT * FROM rv_service_outcomes ORDER BY route")
+        ).fetchall()
+    # February: X and W in-house (X started and completed, W interrupted unstarted); Y and Z
+    # purchased (both started, Z completed, Y interrupted).
+    assert [tuple(row) for row in rows] == [
+        ("2025-02", "coaching", "in_house", "049", 2, 1, 1, 1),
+        ("2025-02", "coaching", "purchased", "049", 2, 2, 1, 1),
+    ]

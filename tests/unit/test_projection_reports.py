@@ -26,8 +26,8 @@ from employment_domain.projections.caseload import Caseload
 from employment_domain.projections.caseload_groups import CaseloadGroups
 from employment_domain.projections.cost_split import COLUMNS, CostSplit
 from employment_domain.projections.deadlines import Deadlines
-from employment_domain.projections.effectiveness import Effectiveness
 from employment_domain.projections.disclosure import audit_table
+from employment_domain.projections.effectiveness import Effectiveness
 from employment_domain.projections.figures import fraction_percent
 from employment_domain.projections.outcomes import Outcomes
 from employment_domain.projections.procurement import Procurements

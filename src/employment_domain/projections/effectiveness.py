@@ -70,25 +70,29 @@ from sqlalchemy import (
 )
 
 from employment_domain.clients.client import Client
-from employment_domain.parameters import ParameterError, Parameters, default_parameters
+from employment_domain.parameters import Parameters, default_parameters
 from employment_domain.procurements.procurement import Procurement
 from employment_domain.target_groups import (
-    add_months,
     age_on,
-    derive_target_groups,
-    unemployed_since,
 )
 
-from .effectiveness_layout import COUNTS, STRATUM, protect_by_block
-from .figures import median
+from .effectiveness_figures import (
+    ALL,
+    add,
+    age_band,
+    breaking_types,
+    empty_cell,
+    figures_of,
+    groups_of,
+    rows_of,
+)
+from .effectiveness_layout import COUNTS, protect_by_block
 from .projection import BY_ORIGINATOR, Page, Projection, ProjectionError, event_class, handles
 from .routing import PRODUCTION_OF_ROUTE
 from .suppression import period_end, threshold_on
 
 __all__ = ["ALL", "COUNTS", "Effectiveness", "age_band"]
 
-#: The target group of every referral.
-ALL = "all"
 #: The facts kept for target groups, municipality and age, as the job search start names them.
 FACTS = (
     "municipality",
@@ -98,7 +102,6 @@ FACTS = (
     "first_residence_permit_on",
     "partially_able_to_work",
 )
-_CENT = Decimal("0.01")
 
 _metadata = MetaData()
 _EMPLOYED = event_class(Client, "Employed")
@@ -321,17 +324,17 @@ class Effectiveness(Projection):
         if as_of is None:
             return []
         bands = tuple(parameters.value("effectiveness_age_bands", as_of))
-        breaking = _breaking(parameters, as_of)
+        breaking = breaking_types(parameters, as_of)
         work = cls._employments(connection, as_of)
         spans = cls._service_spans(connection, as_of, breaking)
         shares = cls._shares(connection, as_of)
-        cells: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(_empty_cell)
+        cells: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(empty_cell)
         statement = select(cls.referrals).where(cls.referrals.c.referred_on <= as_of)
         for row in connection.execute(statement):
             if year is not None and row.referred_on.year != year:
                 continue
-            figures = _figures(row, as_of, work.get(row.client_id, []), shares)
-            groups = _groups(row, parameters, breaking, work, spans)
+            figures = figures_of(row, as_of, work.get(row.client_id, []), shares)
+            groups = groups_of(row, parameters, breaking, work, spans)
             band = age_band(age_on(row.birth_month, row.referred_on), bands)
             for group in (ALL, *sorted(groups)):
                 key = (
@@ -343,8 +346,8 @@ class Effectiveness(Projection):
                     PRODUCTION_OF_ROUTE.get(row.route, row.route),
                     row.route,
                 )
-                _add(cells[key], figures)
-        rows = _rows(cells)
+                add(cells[key], figures)
+        rows = rows_of(cells)
         if not published:
             return rows
         threshold = threshold_on(period_end(year, through), parameters)
@@ -411,133 +414,3 @@ class Effectiveness(Projection):
         days = [connection.execute(select(func.max(column))).scalar() for column in columns]
         known = [day for day in days if day is not None]
         return max(known) if known else None
-
-
-def age_band(age: int, starts: tuple[int, ...]) -> str:
-    """The band of ``age`` among bands starting at ``starts`` (ascending), named ``0-24``,
-    ``25-29``, …, ``55-`` for starts 25, 30, 55."""
-    lower = 0
-    for start in starts:
-        if age < start:
-            return f"{lower}-{start - 1}"
-        lower = start
-    return f"{lower}-"
-
-
-def _figures(
-    referral: Any, as_of: date, work: list[Any], shares: dict[str, Fraction]
-) -> dict[str, Any]:
-    """What one referral adds to its rows."""
-    started = referral.started_on is not None and referral.started_on <= as_of
-    ended_on = referral.ended_on if referral.ended_on is not None else None
-    ended = ended_on is not None and ended_on <= as_of
-    figures: dict[str, Any] = {
-        "referrals": 1,
-        "started": int(started),
-        "completed": int(ended and referral.outcome == "completed"),
-        "interrupted": int(ended and referral.outcome == "interrupted"),
-    }
-    if ended:
-        assert ended_on is not None
-        first = next((job.starts_on for job in work if job.starts_on >= ended_on), None)
-        for months in (3, 6):
-            window_end = add_months(ended_on, months)
-            observed = window_end <= as_of
-            employed = observed and first is not None and first <= window_end
-            figures[f"observed_{months}_months"] = int(observed)
-            figures[f"employed_within_{months}_months"] = int(employed)
-            if months == 6 and employed and first is not None:
-                figures["days"] = (first - ended_on).days
-    share = shares.get(str(referral.referral_id))
-    if share is not None and PRODUCTION_OF_ROUTE.get(referral.route) == "purchased":
-        figures["participants_invoiced"] = 1
-        figures["euros"] = share
-    return figures
-
-
-def _groups(
-    referral: Any,
-    parameters: Parameters,
-    breaking: frozenset[str] | None,
-    work: dict[str, list[Any]],
-    spans: dict[str, list[tuple[date, date | None]]],
-) -> frozenset[str]:
-    """The client's target groups on the day of the referral; none before the target-group
-    parameters' first date."""
-    if breaking is None:
-        return frozenset()
-    on = referral.referred_on
-    not_unemployed = [
-        (job.starts_on, job.ended_on)
-        for job in work.get(referral.client_id, [])
-        if job.starts_on <= on
-    ] + [(first, last) for first, last in spans.get(referral.client_id, []) if first <= on]
-    since = unemployed_since(
-        on,
-        job_search_started_on=referral.search_started_on,
-        job_search_ended_on=None,
-        not_unemployed=sorted(not_unemployed, key=lambda span: span[0]),
-    )
-    try:
-        return derive_target_groups(
-            on=on,
-            birth_date=referral.birth_month,
-            mother_tongue=referral.mother_tongue,
-            education_level=referral.education_level,
-            first_residence_permit_on=referral.first_residence_permit_on,
-            partially_able_to_work=referral.partially_able_to_work,
-            unemployed_since=since,
-            parameters=parameters,
-        )
-    except ParameterError:
-        return frozenset()
-
-
-def _breaking(parameters: Parameters, on: date) -> frozenset[str] | None:
-    """The unemployment-breaking service types on ``on``; None before the parameters exist."""
-    try:
-        return frozenset(parameters.value("unemployment_breaking_service_types", on))
-    except ParameterError:
-        return None
-
-
-def _empty_cell() -> dict[str, Any]:
-    return {**dict.fromkeys(COUNTS, 0), "days": [], "euros": Fraction(0)}
-
-
-def _add(cell: dict[str, Any], figures: dict[str, Any]) -> None:
-    for name, value in figures.items():
-        if name == "days":
-            cell["days"].append(value)
-        else:
-            cell[name] += value
-
-
-def _rows(cells: dict[tuple[Any, ...], dict[str, Any]]) -> list[dict[str, Any]]:
-    strata: dict[tuple[Any, ...], int] = defaultdict(int)
-    for key, cell in cells.items():
-        strata[key[:5]] += cell["referrals"]
-    rows = []
-    for key in sorted(cells):
-        year, service_type, group, municipality, band, production, route = key
-        cell = cells[key]
-        euros = None
-        if cell["participants_invoiced"]:
-            mean = cell["euros"] / cell["participants_invoiced"]
-            euros = (Decimal(mean.numerator) / Decimal(mean.denominator)).quantize(_CENT)
-        rows.append(
-            {
-                "year": year,
-                "service_type": service_type,
-                "target_group": group,
-                "municipality": municipality,
-                "age_band": band,
-                "production": production,
-                "route": route,
-                STRATUM: strata[key[:5]],
-                **{name: cell[name] for name in COUNTS if name != STRATUM},
-                "median_days_to_employment": median(cell["days"]),
-                "euros_invoiced_per_participant": euros,
-            }
-        )
-    return rows
