@@ -177,6 +177,8 @@ def test_the_published_form_hides_small_strata_with_their_median_and_euros(
     assert bought["route"] == "purchased"
     assert bought["referrals"] is None and bought["participants_invoiced"] is None
     assert bought["median_days_to_employment"] is None
+    # The stratum has 3 referrals: hidden whole, but a zero is never hidden.
+    assert bought["stratum_referrals"] is None and bought["employed_within_3_months"] == 0
     assert bought["euros_invoiced_per_participant"] is None
     assert "euros_invoiced_per_participant" in bought[MARKER].split(",")
     audit = audit_table(published, published.layout, threshold=published.threshold, marker=MARKER)

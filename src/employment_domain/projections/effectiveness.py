@@ -42,9 +42,10 @@ Definitions (business dates only, never the clock):
 
 Like-for-like comparison: the rows of one stratum (year, service type, target group,
 municipality and age band) differ only in route and way of production, and each carries
-``stratum_referrals``, the referrals of its stratum over all routes. The published form hides
-counts under the disclosure threshold and every cell that would let a reader work one out again,
-and with a hidden count the median and the euros computed from it.
+``stratum_referrals``, the referrals of its stratum over all routes. The published form hides a
+stratum of fewer referrals than the disclosure threshold whole, and elsewhere the counts under it
+and every cell that would let a reader work one out again, and with a hidden count the median and
+the euros computed from it.
 """
 
 from __future__ import annotations
