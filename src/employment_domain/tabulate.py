@@ -48,7 +48,7 @@ CSV_DIALECTS = ("standard", "excel-fi")
 MONEY_COLUMNS = frozenset(
     {"costs", "revenues", "net_cost", "amount", "advances", "settlement", "state_subsidies"}
     | {"actual", "budget", "difference", "unit_price", "value_cap", "value_used", "approved"}
-    | {"value_left", "invoiced", "rejected"}
+    | {"value_left", "invoiced", "rejected", "euros_invoiced_per_participant"}
 )
 #: The column that names a row's hidden columns in the published form.
 _MARKER = "suppressed"

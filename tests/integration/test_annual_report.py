@@ -117,6 +117,21 @@ def test_the_english_report_names_services_and_groups_in_words_not_codes(demo: D
     assert re.search(r"<td class=n>\d[\d,]*\.\d\d</td>", html)  # 1,234.56
 
 
+def test_the_effectiveness_section_sets_in_house_against_purchased_in_each_language(
+    demo: Demo,
+) -> None:
+    english, finnish = (
+        section(demo.english, "effectiveness"),
+        section(demo.finnish, "effectiveness"),
+    )
+    assert "in-house and purchased, like for like" in english
+    assert "referrals in the stratum" in english and "employed within 6 months" in english
+    assert "Palvelujen vaikuttavuus" in finnish and "ositteen ohjaukset" in finnish
+    assert "työllistyneet 6 kk:ssa" in finnish and "<td>oma tuotanto</td>" in finnish
+    assert "stratum" not in finnish and "referrals" not in finnish
+    assert "Tjänsternas verkningsfullhet" in section(demo.swedish, "effectiveness")
+
+
 def test_a_read_model_without_the_projections_is_refused_with_their_names(tmp_path: Path) -> None:
     read_model = ReadModel(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(ProjectionError, match="cost-split, budget, caseload"):

@@ -28,6 +28,7 @@ from employment_domain.projections.caseload_groups import CaseloadGroups
 from employment_domain.projections.cost_split import COLUMNS, CostSplit
 from employment_domain.projections.deadlines import Deadlines
 from employment_domain.projections.disclosure import audit_table
+from employment_domain.projections.effectiveness import Effectiveness
 from employment_domain.projections.figures import fraction_percent
 from employment_domain.projections.outcomes import Outcomes
 from employment_domain.projections.procurement import Procurements
@@ -261,6 +262,7 @@ def test_every_report_is_registered_under_its_stable_name() -> None:
         "routing",
         "deadlines",
         "outcomes",
+        "effectiveness",
         "procurement",
         "structural-change",
         "service-channels",
@@ -694,6 +696,7 @@ REPORTS: list[tuple[Any, dict[str, Any]]] = [
     (Routing, {"by": "production"}),
     (Deadlines, {}),
     (Outcomes, {}),
+    (Effectiveness, {}),
     (Procurements, {}),
     (StructuralChange, {}),
     (StructuralChange, {"by": "service"}),

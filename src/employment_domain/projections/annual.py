@@ -30,6 +30,7 @@ from .caseload_groups import CaseloadGroups
 from .charts import PALETTE, SUPPRESSED_MARK, Series, horizontal_bars, vertical_bars
 from .cost_split import CostSplit
 from .deadlines import ACTS, Deadlines
+from .effectiveness import ALL, Effectiveness
 from .outcomes import Outcomes
 from .procurement import Procurements
 from .projection import ProjectionError
@@ -73,6 +74,22 @@ _PROCUREMENT_COLUMNS = (
     "value_cap",
     "value_used",
     "value_used_percent",
+)
+_EFFECTIVENESS_COLUMNS = (
+    "service_type",
+    "municipality",
+    "age_band",
+    "production",
+    "stratum_referrals",
+    "referrals",
+    "completed",
+    "interrupted",
+    "observed_3_months",
+    "employed_within_3_months",
+    "observed_6_months",
+    "employed_within_6_months",
+    "median_days_to_employment",
+    "euros_invoiced_per_participant",
 )
 _STRUCTURAL_COLUMNS = (
     "opened_on",
@@ -130,6 +147,7 @@ def _render(
         _table_section(say, "staff", Staff.report(connection, year=year), _STAFF_COLUMNS),
         _deadlines_section(connection, year, say),
         _outcomes_section(connection, year, say),
+        _effectiveness_section(connection, year, say),
         _table_section(
             say,
             "procurement",
@@ -363,6 +381,15 @@ def _outcomes_section(connection: Connection, year: int, say: Words) -> str:
     )
     head = f"<tr><th>{escape(say('figure'))}</th><th>{escape(say('value'))}</th></tr>"
     return _section(say, "outcomes", f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
+
+
+def _effectiveness_section(connection: Connection, year: int, say: Words) -> str:
+    """The strata of all target groups together, from the effectiveness report's published form
+    (the same hidden cells as its CSV), so in-house and purchased stand side by side."""
+    rows = Effectiveness.report(connection, year=year, published=True)
+    shown = [row for row in rows if row["target_group"] == ALL]
+    note = f"<p class=note>{escape(say('effectiveness_note'))}</p>"
+    return _section(say, "effectiveness", note, _table(say, shown, _EFFECTIVENESS_COLUMNS))
 
 
 def _anchor_section(anchor: str | None, say: Words) -> str:

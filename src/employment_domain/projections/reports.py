@@ -11,6 +11,7 @@ from .caseload import Caseload
 from .caseload_groups import CaseloadGroups
 from .cost_split import CostSplit
 from .deadlines import Deadlines
+from .effectiveness import Effectiveness
 from .outcomes import Outcomes
 from .partners import Partners
 from .procurement import Procurements
@@ -31,6 +32,7 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     Routing,
     Deadlines,
     Outcomes,
+    Effectiveness,
     Procurements,
     StructuralChange,
     ServiceChannels,

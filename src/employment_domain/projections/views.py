@@ -155,6 +155,15 @@ FROM {sql.table("rm_service_contacts")}
 GROUP BY {sql.month("day")}, party, place, channel, language"""
 
 
+def _services(sql: _Sql) -> str:
+    month = sql.month("referred_on")
+    ended = "SUM(CASE WHEN outcome = '{0}' THEN 1 ELSE 0 END) AS {0}"
+    return f"""
+SELECT {month} AS month, service_type, route, municipality, COUNT(*) AS referrals,
+       COUNT(started_on) AS started, {ended.format("completed")}, {ended.format("interrupted")}
+FROM {sql.table("rm_effect_referrals")} GROUP BY {month}, service_type, route, municipality"""
+
+
 def _procurement(sql: _Sql) -> str:
     flows = ", ".join(
         f"SUM({sql.cents(name)}) AS {name}" for name in ("invoiced", "approved", "rejected")
@@ -305,6 +314,22 @@ VIEWS: tuple[View, ...] = (
             ViewColumn("contacts", "integer", "contacts made so"),
         ),
         _service_channels,
+    ),
+    View(
+        "rv_service_outcomes",
+        "effectiveness",
+        "Referrals per month, service, route and municipality, and how their services went.",
+        (
+            _MONTH,
+            _SERVICE,
+            ViewColumn("route", "text", "where the service was produced (the route's code)"),
+            _MUNICIPALITY,
+            ViewColumn("referrals", "integer", "referrals made"),
+            ViewColumn("started", "integer", "of them, services started"),
+            ViewColumn("completed", "integer", "of them, services completed"),
+            ViewColumn("interrupted", "integer", "of them, services interrupted"),
+        ),
+        _services,
     ),
     View(
         "rv_procurement_contracts",

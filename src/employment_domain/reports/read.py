@@ -56,6 +56,7 @@ STABLE_REPORT_NAMES = (
     "routing",
     "deadlines",
     "outcomes",
+    "effectiveness",
     "procurement",
     "structural-change",
     "service-channels",
