@@ -53,6 +53,7 @@ STABLE_REPORT_NAMES = (
     "cost-split",
     "budget",
     "caseload",
+    "caseload-groups",
     "routing",
     "deadlines",
     "outcomes",
@@ -61,7 +62,6 @@ STABLE_REPORT_NAMES = (
     "structural-change",
     "service-channels",
     "staff",
-
     "partners",
 )
 
