@@ -76,7 +76,7 @@ from employment_domain.ledgers.ledger import (
     UnknownMunicipalityError,
     ledger_id,
 )
-from employment_domain.ledgers.records import BasisDateError
+from employment_domain.ledgers.records import BasisDateError, ResponsibleMunicipalityAdvanceError
 from employment_domain.money import CurrencyError, Money, MoneyError
 from employment_domain.parameters import (
     ParameterError,
@@ -227,6 +227,7 @@ __all__ = [
     "ReportDisclosure",
     "ReportOptionError",
     "ReportRequest",
+    "ResponsibleMunicipalityAdvanceError",
     "Route",
     "RoutingCapacity",
     "RoutingEngine",

@@ -105,15 +105,9 @@ def test_a_procurement_and_its_ledger_year_live_and_close_at_the_seed_scale(stor
     area.record_revenue(
         AREA, 2025, on=date(2025, 12, 31), amount="50000.00", source="voucher", reference="EU"
     )
-    for municipality, advance in (("049", "19000000.00"), ("235", "600000.00")):
-        area.invoice_advance(
-            AREA,
-            2025,
-            on=date(2025, 6, 30),
-            municipality=municipality,
-            amount=advance,
-            reference="advances 2025",
-        )
+    area.invoice_advance(
+        AREA, 2025, on=date(2025, 6, 30), municipality="235", amount="600000.00", reference="adv"
+    )
     area.record_state_subsidy(
         AREA, 2025, on=date(2025, 3, 1), municipality="049", amount="28600000.00", reference="VOS"
     )
@@ -131,7 +125,7 @@ def test_a_procurement_and_its_ledger_year_live_and_close_at_the_seed_scale(stor
     espoo, kauniainen = split["municipalities"]
     # Checked by hand in tests/unit/test_allocation.py: 639,338.53 € and 20,360,661.47 €.
     assert (kauniainen["amount"], kauniainen["settlement"]) == ("639338.53", "39338.53")
-    assert (espoo["amount"], espoo["settlement"]) == ("20360661.47", "1360661.47")
+    assert (espoo["amount"], espoo["settlement"]) == ("20360661.47", "20360661.47")
     procurement = later.procurement_state(procurement_id)
     assert (procurement["free_seats"], procurement["approved"]) == (38, "120000.00")
     assert procurement["invoices"]["OMNIA-2025-06"]["status"] == "approved"

@@ -19,7 +19,7 @@ from uuid import UUID, uuid5
 import attrs
 from hypothesis import strategies as st
 
-from employment_domain import EmploymentArea, Period
+from employment_domain import EmploymentArea, Period, RoutingCapacity
 from employment_domain.employers.records import DismissedEmployee
 from employment_domain.errors import EmploymentDomainError
 
@@ -126,6 +126,7 @@ EVERY_KIND = [
         ("negotiate", 0, 0),
         ("dismiss", 0, 0),
         ("refer", 1, 0),
+        ("refer", 3, 0),
         ("reserve", 5, 1),
         ("release", 5, 1),
         ("close_case", 0, 0),
@@ -163,7 +164,9 @@ def business_id(number: int) -> str:
 
 def _client(area: EmploymentArea, step: Step, on: date, employers: dict[int, UUID]) -> None:
     client = _id("client", step.who % CLIENTS)
-    referral = _id(f"referral:{client}", step.variant % 3)
+    # Variant 3 of "refer" is a referral of its own, routed to a partner under its agreement.
+    partner_referral = step.kind == "refer" and step.variant == 3
+    referral = _id(f"referral:{client}", 3 if partner_referral else step.variant % 3)
     employment = _id(f"employment:{client}", step.variant % 2)
     municipality = MUNICIPALITIES[step.variant % 2]
     # Districts are Espoo's; a Kauniainen client's is unknown.
@@ -186,6 +189,14 @@ def _client(area: EmploymentArea, step: Step, on: date, employers: dict[int, UUI
             area.end_job_search(client, on=on, reason=("employed", "moved_away")[step.variant % 2])
         case "restart":
             area.restart_job_search(client, on=on)
+        case "refer" if step.variant == 3:  # Vantaa's agreement covers training try-outs
+            area.refer_with_routing(
+                client,
+                on=on,
+                service_type="training_try_out",
+                referral_id=referral,
+                capacity=RoutingCapacity(partner_agreement="vantaa"),
+            )
         case "refer":
             service = SERVICES[step.variant % 3]
             area.refer_with_routing(client, on=on, service_type=service, referral_id=referral)
@@ -353,9 +364,9 @@ def _ledger(area: EmploymentArea, step: Step, on: date) -> None:
             area.record_revenue(
                 AREA, YEAR, on=on, amount="1500.00", source="voucher", reference="EU"
             )
-        case "advance":
+        case "advance":  # only a municipality other than the responsible one is invoiced
             area.invoice_advance(
-                AREA, YEAR, on=on, municipality=municipality, amount=amount, reference="advance"
+                AREA, YEAR, on=on, municipality="235", amount=amount, reference="advance"
             )
         case "state_subsidy":
             area.record_state_subsidy(

@@ -28,7 +28,7 @@ from employment_domain.ledgers.ledger import (
     UnknownMunicipalityError,
     ledger_id,
 )
-from employment_domain.ledgers.records import BasisDateError
+from employment_domain.ledgers.records import BasisDateError, ResponsibleMunicipalityAdvanceError
 from employment_domain.money import Money
 from employment_domain.values import MunicipalityCode
 
@@ -267,19 +267,28 @@ def test_a_basis_needs_its_reference_dates_and_sources(area: EmploymentArea) -> 
         )
 
 
+def test_the_responsible_municipality_is_never_invoiced_an_advance_and_nothing_is_recorded(
+    area: EmploymentArea,
+) -> None:
+    before = recorded(area)
+    with pytest.raises(ResponsibleMunicipalityAdvanceError, match="049 is the responsible"):
+        area.invoice_advance(
+            AREA, 2025, on=date(2025, 3, 1), municipality="049", amount="1.00", reference="a"
+        )
+    assert recorded(area) == before
+    area.invoice_advance(
+        AREA, 2025, on=date(2025, 3, 1), municipality="235", amount="1.00", reference="a"
+    )
+    assert recorded(area) != before
+
+
 def test_closing_splits_the_net_cost_and_settles_the_advances(area: EmploymentArea) -> None:
     record_basis(area, 2025, "049", 300, 10)
     record_basis(area, 2025, "235", 100, 10)
     cost(area, 2025, "1000.00", "payroll 2025-06")
-    for municipality, amount in (("049", "500.00"), ("235", "400.00")):
-        area.invoice_advance(
-            AREA,
-            2025,
-            on=date(2025, 3, 1),
-            municipality=municipality,
-            amount=amount,
-            reference="advance 2025",
-        )
+    area.invoice_advance(
+        AREA, 2025, on=date(2025, 3, 1), municipality="235", amount="400.00", reference="advance"
+    )
     area.record_state_subsidy(
         AREA, 2025, on=date(2025, 3, 1), municipality="235", amount="9999.00", reference="VOS"
     )
@@ -289,8 +298,8 @@ def test_closing_splits_the_net_cost_and_settles_the_advances(area: EmploymentAr
     espoo, kauniainen = split["municipalities"]
     assert (espoo["amount"], espoo["advances"], espoo["settlement"]) == (
         "625.00",
-        "500.00",
-        "125.00",
+        "0.00",
+        "625.00",
     )
     assert (kauniainen["amount"], kauniainen["advances"], kauniainen["settlement"]) == (
         "375.00",

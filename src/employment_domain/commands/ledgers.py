@@ -18,6 +18,7 @@ from employment_domain.ledgers.ledger import (
     StaffFunction,
     ledger_id,
 )
+from employment_domain.ledgers.records import ResponsibleMunicipalityAdvanceError
 from employment_domain.money import Money
 from employment_domain.store.service import AreaCore
 from employment_domain.values import MunicipalityCode
@@ -271,8 +272,19 @@ class LedgerCommands(AreaCore):
         reference: str,
         currency: str = "EUR",
     ) -> None:
-        """Record an advance invoiced from a municipality during the year."""
+        """Record an advance invoiced from a contracting municipality during the year.
+
+        The area's responsible municipality is never invoiced
+        (:class:`ResponsibleMunicipalityAdvanceError`, nothing recorded): it carries its share
+        itself and settles it at the year's end."""
         code, money = _municipality(municipality), in_euros(amount, currency)
+        responsible = self.area_definition.responsible_municipality
+        if code == responsible:
+            raise ResponsibleMunicipalityAdvanceError(
+                f"{code.code} is the responsible municipality of {self.area_definition.id}:"
+                " it keeps the area's accounts and is not invoiced advances; only the other"
+                " contracting municipalities are"
+            )
         self._change_ledger(
             area,
             year,

@@ -20,7 +20,7 @@ import attrs
 
 from employment_domain.calendar import add_working_days
 from employment_domain.demo.area_data import DemoArea
-from employment_domain.demo.population import business_id_from, working_day
+from employment_domain.demo.population import DemoError, business_id_from, working_day
 from employment_domain.demo.timeline import Agenda, Phase
 from employment_domain.ledgers.allocation import MunicipalBasis, SplitWeights, split_cost
 from employment_domain.ledgers.ledger import StaffFunction
@@ -191,12 +191,14 @@ def schedule_finance(
     scale: float,
     weights: SplitWeights,
     demo: DemoArea,
+    instalments: int = 12,
 ) -> None:
     """Schedule the ledger's postings of the year: costs, revenues, basis, advances, subsidies,
     staff resources. ``demo.budget`` is the year's budget by cost category (the area's budget
     lines, support services included, at scale 1.0): the demo adopts each line scaled, and
     ``weights`` split the scaled total into the municipalities' shares; the municipalities
-    other than the responsible one are invoiced their share as monthly advances, while the
+    other than the responsible one are invoiced their share in ``instalments`` equal advances
+    (the parameter ``advance_instalments_per_year``; 12 is monthly), while the
     responsible municipality, which keeps the area's accounts, carries its own share without
     invoicing itself."""
     factor = Decimal(str(scale))
@@ -218,8 +220,13 @@ def schedule_finance(
         add(adopted_on, phase, "budget", category, amount, reference)
     total = sum(lines.values(), Money.zero())
     shares = split_cost(total, provisional, weights)
+    if instalments not in (1, 2, 3, 4, 6, 12):
+        raise DemoError(
+            f"advances come in 1, 2, 3, 4, 6 or 12 instalments a year, not {instalments}"
+        )
+    period = 12 // instalments
     advances = {
-        code: money.split([1] * 12)
+        code: money.split([1] * instalments)
         for code, money in shares.amounts().items()
         if code != responsible
     }
@@ -247,8 +254,11 @@ def schedule_finance(
             reference = f"state subsidy (valtionosuus) {label}"
             add(add_working_days(first, 8), phase, "state_subsidy", code, amounts[index], reference)
         for code, amounts in advances.items():
+            if index % period:
+                continue
             reference = f"advance {label}"
-            add(add_working_days(first, 12), phase, "advance", code, amounts[index], reference)
+            advance = amounts[index // period]
+            add(add_working_days(first, 12), phase, "advance", code, advance, reference)
         other_day, other_text = add_working_days(first, 14), "Interpretation, travel, training"
         cost(other_day, "other", other[index], "voucher", f"other costs {label}", other_text)
         last = working_day(date(year, month, 28)) if month < 12 else date(year, 12, 31)

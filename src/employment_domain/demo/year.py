@@ -259,7 +259,14 @@ def _draw(
             tell("population", number, len(people))
     specs = [*planned, change_security]
     schedule_contracts(agenda, specs, year)
-    schedule_finance(agenda, year=year, scale=scale, weights=area.split_weights(year), demo=demo)
+    schedule_finance(
+        agenda,
+        year=year,
+        scale=scale,
+        weights=area.split_weights(year),
+        demo=demo,
+        instalments=int(area.parameters.value("advance_instalments_per_year", date(year, 1, 1))),
+    )
     agenda.add(closing_days(year)[1], Phase.FINANCE, "close")
     tell("population", len(people), len(people))
     return _DrawnYear(

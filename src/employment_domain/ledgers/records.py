@@ -28,6 +28,7 @@ __all__ = [
     "LedgerError",
     "MissingBasisError",
     "PostingSource",
+    "ResponsibleMunicipalityAdvanceError",
     "StaffFunction",
     "UnknownMunicipalityError",
     "check_date",
@@ -79,6 +80,12 @@ class UnknownMunicipalityError(LedgerError, MunicipalityError):
 
 class DuplicatePostingError(LedgerError):
     """A document (invoice, payroll run) that the ledger already holds: never enter a cost twice."""
+
+
+class ResponsibleMunicipalityAdvanceError(LedgerError):
+    """An advance invoiced from the area's responsible municipality: it keeps the area's accounts
+    and carries its share of the net cost itself, so invoicing it would be the municipality
+    billing itself (parameter ``advance_instalments_per_year`` says who is invoiced)."""
 
 
 class BasisDateError(LedgerError):
