@@ -240,11 +240,7 @@ class YearRunner:
     def _partner_in_force(self, service_type: str, day: date) -> str:
         """The first partner whose cooperation agreement (the area file's) covers the service
         on ``day`` and who has seats left; ``none`` when there is none."""
-        definition = self.area.area_definition
-        if not definition.agreements:  # an area file without agreements: the demo's own seats
-            partner, _ = self.partner_seats.get(service_type, ("none", 0))
-            return partner if self._partner_left.get((partner, service_type), 0) > 0 else "none"
-        for partner in definition.partners_for(service_type, day):
+        for partner in self.area.area_definition.partners_for(service_type, day):
             if self._partner_left.get((partner, service_type), 0) > 0:
                 return partner
         return "none"
