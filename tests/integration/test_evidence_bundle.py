@@ -92,7 +92,10 @@ def test_one_changed_byte_in_any_file_is_found_and_the_file_named(
         contents = {name: opened.read(name) for name in opened.namelist()}
     for name, data in contents.items():
         changed = bytearray(data)
-        changed[len(changed) // 2] ^= 0x01
+        if changed:
+            changed[len(changed) // 2] ^= 0x01
+        else:  # an empty file (a report with no rows in a given form) gains a byte instead
+            changed.append(0x0A)
         copy = rewrite(bundle, tmp_path / "changed.zip", {name: bytes(changed)})
         checked = check_bundle(copy, public_key=key.verify_key)
         assert not checked.clean, name
