@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from employment_domain.projections import all_projections
-from employment_domain.projections.views import data_dictionary
+from employment_domain.projections.dictionary import data_dictionary
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 
